@@ -1,0 +1,140 @@
+/* par.c - MPI wrappers: init/finalize, exact integer reductions, timing, layout facts. */
+#include "par.h"
+
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int started;              ///< 1 once MPI_Init_thread succeeded here
+static MPI_Datatype u128_type;   ///< two uint64 words holding one fx_u128
+static MPI_Op u128_sum_op;       ///< wrapping 128-bit addition
+
+int par_launch_rank(void)
+{
+    static const char *vars[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK",
+                                 "SLURM_PROCID"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return atoi(v);
+    }
+    return 0;
+}
+
+static void u128_sum(void *in, void *inout, int *len, MPI_Datatype *type)
+{
+    (void)type;
+    for (int i = 0; i < *len; i++) {
+        fx_u128 a, b;
+        memcpy(&a, (char *)in + i * sizeof a, sizeof a);
+        memcpy(&b, (char *)inout + i * sizeof b, sizeof b);
+        b += a;
+        memcpy((char *)inout + i * sizeof b, &b, sizeof b);
+    }
+}
+
+int par_init(int *argc, char ***argv)
+{
+    int provided;
+
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+        return 1;
+    started = 1;
+    MPI_Type_contiguous(2, MPI_UINT64_T, &u128_type);
+    MPI_Type_commit(&u128_type);
+    MPI_Op_create(u128_sum, 1, &u128_sum_op);
+    if (provided < MPI_THREAD_FUNNELED) {
+        if (par_rank() == 0)
+            fprintf(stderr, "pi: the MPI library does not support threads "
+                            "(MPI_THREAD_FUNNELED)\n");
+        return 1;
+    }
+    return 0;
+}
+
+void par_finalize(void)
+{
+    if (!started)
+        return;
+    MPI_Op_free(&u128_sum_op);
+    MPI_Type_free(&u128_type);
+    MPI_Finalize();
+    started = 0;
+}
+
+int par_rank(void)
+{
+    int r;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int par_size(void)
+{
+    int s;
+    MPI_Comm_size(MPI_COMM_WORLD, &s);
+    return s;
+}
+
+int par_hosts(void)
+{
+    MPI_Comm node;
+    int node_rank, leaders, one;
+
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &node_rank);
+    one = node_rank == 0;
+    MPI_Allreduce(&one, &leaders, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Comm_free(&node);
+    return leaders;
+}
+
+fx_u128 par_sum_u128(fx_u128 local)
+{
+    fx_u128 total;
+    MPI_Allreduce(&local, &total, 1, u128_type, u128_sum_op, MPI_COMM_WORLD);
+    return total;
+}
+
+uint64_t par_sum_u64(uint64_t local)
+{
+    uint64_t total;
+    MPI_Allreduce(&local, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    return total;
+}
+
+void par_minmax_int(int local, int *min, int *max)
+{
+    int v[2] = {-local, local}, r[2];
+    MPI_Allreduce(v, r, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    *min = -r[0];
+    *max = r[1];
+}
+
+double par_max_double(double local)
+{
+    double m;
+    MPI_Allreduce(&local, &m, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    return m;
+}
+
+void par_barrier(void)
+{
+    MPI_Barrier(MPI_COMM_WORLD);
+}
+
+double par_wtime(void)
+{
+    return MPI_Wtime();
+}
+
+void par_library_version(char *buf, size_t len)
+{
+    char v[MPI_MAX_LIBRARY_VERSION_STRING];
+    int n;
+
+    MPI_Get_library_version(v, &n);
+    v[strcspn(v, "\n,")] = '\0';      /* first line, first clause */
+    snprintf(buf, len, "%s", v);
+}

@@ -1,0 +1,49 @@
+/* par.h - the one small module that wraps the MPI operations the drivers need. */
+#ifndef PIPORT_PAR_H
+#define PIPORT_PAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fixedpoint.h"
+
+/// Rank this process gets, read from the launcher's environment before MPI_Init (0 if none).
+int par_launch_rank(void);
+
+/// Start MPI (threads funneled); returns 0 or prints why on rank 0 and returns 1.
+int par_init(int *argc, char ***argv);
+
+/// Shut MPI down; safe to call if par_init was not.
+void par_finalize(void);
+
+/// This process's rank in the world.
+int par_rank(void);
+
+/// Number of ranks in the world.
+int par_size(void);
+
+/// Number of distinct hosts (shared-memory nodes) the ranks run on.
+int par_hosts(void);
+
+/// Exact sum of a 128-bit integer over all ranks, result on every rank (wraps mod 2^128).
+fx_u128 par_sum_u128(fx_u128 local);
+
+/// Sum of a 64-bit unsigned integer over all ranks, on every rank.
+uint64_t par_sum_u64(uint64_t local);
+
+/// Minimum and maximum of an int over all ranks, on every rank.
+void par_minmax_int(int local, int *min, int *max);
+
+/// Maximum of a double over all ranks, on every rank.
+double par_max_double(double local);
+
+/// Barrier over all ranks.
+void par_barrier(void);
+
+/// Wall clock in seconds (MPI_Wtime).
+double par_wtime(void);
+
+/// The MPI library's version string, one line.
+void par_library_version(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,281 @@
+/* pi.c - `pi METHOD [options]`: the workshop's pi computations under MPI + OpenMP. */
+#include "pi.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "par.h"
+
+enum { MAX_THREADS = 4096, MAX_REPEAT = 64 };
+
+static const pi_method *const methods[] = {&pi_midpoint_method};
+static const int nmethods = (int)(sizeof methods / sizeof methods[0]);
+
+static void print_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: pi METHOD [options]      (under mpirun, srun or alone)\n"
+            "       pi METHOD --help         options of one method\n"
+            "\n"
+            "methods:\n");
+    for (int i = 0; i < nmethods; i++)
+        fprintf(f, "  %-11s %s\n", methods[i]->name, methods[i]->summary);
+    fprintf(f, "  %-11s %s\n", "all", "run every method at its default size; summary table");
+    fprintf(f,
+            "\n"
+            "Work is split as the workshop's partialPi(rank, numProcesses, nSteps):\n"
+            "worker w = rank*threads + thread of W = ranks*threads takes w, w+W, ...\n"
+            "Results are bit-for-bit the same for every ranks x threads layout.\n"
+            "\n"
+            "examples:\n"
+            "  mpirun -np 4 pi midpoint --steps 1e9\n"
+            "  OMP_NUM_THREADS=2 mpirun -np 2 pi midpoint -n 1e10 --json\n"
+            "  mpirun -np 2 pi all\n"
+            "\n"
+            "exit status: 0 success, 1 self-check or runtime failure, 2 usage error\n");
+}
+
+int pi_usage_error(const pi_common *c, const char *fmt, ...)
+{
+    va_list ap;
+    if (!c->printer)
+        return 2;
+    fprintf(stderr, "%s: ", c->prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    return 2;
+}
+
+int pi_parse_count(const pi_common *c, const char *name, const char *arg, int64_t min,
+                   int64_t max, int64_t *out)
+{
+    const char *why = cli_parse_count(arg, min, max, out);
+    if (!why)
+        return 0;
+    if (!strcmp(why, "too large") || !strcmp(why, "too small"))
+        return pi_usage_error(c, "invalid %s '%s': %s (allowed %lld to %lld)", name, arg,
+                              why, (long long)min, (long long)max);
+    return pi_usage_error(c, "invalid %s '%s': %s", name, arg, why);
+}
+
+int pi_common_option(pi_common *c, int opt, char **argv)
+{
+    int64_t v;
+    switch (opt) {
+    case 'T':
+        if (pi_parse_count(c, "--threads", optarg, 1, MAX_THREADS, &v))
+            return 2;
+        c->threads = (int)v;
+        return 0;
+    case 'R':
+        if (pi_parse_count(c, "--repeat", optarg, 1, MAX_REPEAT, &v))
+            return 2;
+        c->repeat = (int)v;
+        return 0;
+    case 'J':
+        c->json = 1;
+        return 0;
+    case ':':
+        return pi_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
+    case '?':
+        if (optopt && optopt != '?')
+            return pi_usage_error(c, "unknown option '-%c' (see --help)", optopt);
+        return pi_usage_error(c, "unknown option '%s' (see --help)", argv[optind - 1]);
+    default:
+        return 1;
+    }
+}
+
+void pi_time(const pi_common *c, void (*fn)(void *), void *arg, double *best,
+             double *median)
+{
+    double t[MAX_REPEAT] = {0};
+    for (int r = 0; r < c->repeat; r++) {
+        par_barrier();
+        const double t0 = par_wtime();
+        fn(arg);
+        t[r] = par_max_double(par_wtime() - t0);
+    }
+    *best = t[0];
+    for (int r = 1; r < c->repeat; r++)
+        if (t[r] < *best)
+            *best = t[r];
+    *median = median_of(t, c->repeat);
+}
+
+void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s,
+                     double median)
+{
+    const int cores = L->ranks * L->threads;
+    printf("layout         %d rank%s x %d thread%s = %d workers on %d host%s\n", L->ranks,
+           L->ranks == 1 ? "" : "s", L->threads, L->threads == 1 ? "" : "s", cores,
+           L->hosts, L->hosts == 1 ? "" : "s");
+    if (c->repeat > 1)
+        printf("wall time      %.6f s best, %.6f s median of %d runs\n", s->seconds, median,
+               c->repeat);
+    else
+        printf("wall time      %.6f s\n", s->seconds);
+    printf("rate           %.4g %s/s (%.4g per worker)\n", s->rate, s->unit,
+           s->rate / cores);
+    printf("check          %s (|error| %s bound)\n", s->pass ? "pass" : "FAIL",
+           s->pass ? "<=" : ">");
+}
+
+void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int repeat,
+                    double median)
+{
+    char rate_key[64];
+    snprintf(rate_key, sizeof rate_key, "%s_per_second", s->unit);
+    json_str(j, "method", s->method);
+    json_int(j, "n", s->n);
+    json_int(j, "ranks", L->ranks);
+    json_int(j, "threads", L->threads);
+    json_int(j, "workers", (int64_t)L->ranks * L->threads);
+    json_int(j, "hosts", L->hosts);
+    json_num(j, "pi", s->pi);
+    json_num(j, "abs_error", s->abs_error);
+    json_num(j, "error_bound", s->error_bound);
+    json_num(j, "seconds", s->seconds);
+    json_num(j, "seconds_median", median);
+    json_int(j, "repeat", repeat);
+    json_num(j, rate_key, s->rate);
+    json_str(j, "check", s->pass ? "pass" : "fail");
+}
+
+static const pi_method *find_method(const char *name)
+{
+    for (int i = 0; i < nmethods; i++)
+        if (!strcmp(methods[i]->name, name))
+            return methods[i];
+    return NULL;
+}
+
+/// `pi all`: parse options, then run each method at its defaults and tabulate.
+static int parse_all(int argc, char **argv, pi_common *c)
+{
+    static const struct option longopts[] = {PI_COMMON_LONGOPTS};
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":hT:R:", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            if (c->printer)
+                printf("usage: pi all [--threads T] [--repeat R] [--json]\n"
+                       "Runs every method at its default size and prints a summary table\n"
+                       "(with --json: one JSON object per method, one per line).\n"
+                       "example: mpirun -np 2 pi all\n");
+            return -1;
+        }
+        int rc = pi_common_option(c, opt, argv);
+        if (rc)
+            return 2;
+    }
+    if (optind < argc)
+        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+static int run_all(pi_common *c, const pi_layout *L)
+{
+    pi_summary s[sizeof methods / sizeof methods[0]];
+    int status = 0;
+
+    for (int i = 0; i < nmethods; i++) {
+        void *opts = calloc(1, methods[i]->opts_size);
+        char *argv[] = {(char *)methods[i]->name, NULL};
+        pi_common mc = *c;
+        mc.quiet = !c->json;
+        snprintf(mc.prog, sizeof mc.prog, "pi %s", methods[i]->name);
+        if (!opts || methods[i]->parse(1, argv, &mc, opts) != 0) {
+            free(opts);
+            return 1;
+        }
+        status |= methods[i]->run(opts, &mc, L, &s[i]);
+        free(opts);
+    }
+    if (c->json || !c->printer)
+        return status;
+    printf("pi, every method: %d rank%s x %d thread%s on %d host%s\n\n", L->ranks,
+           L->ranks == 1 ? "" : "s", L->threads, L->threads == 1 ? "" : "s", L->hosts,
+           L->hosts == 1 ? "" : "s");
+    printf("%-10s %14s %-8s %-19s %9s %9s %10s %11s  %s\n", "method", "n", "unit", "pi",
+           "|error|", "bound", "seconds", "rate/s", "check");
+    for (int i = 0; i < nmethods; i++)
+        printf("%-10s %14lld %-8s %-19.16f %9.2e %9.2e %10.4f %11.4g  %s\n", s[i].method,
+               (long long)s[i].n, s[i].unit, s[i].pi, s[i].abs_error, s[i].error_bound,
+               s[i].seconds, s[i].rate, s[i].pass ? "pass" : "FAIL");
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    pi_common c = {.prog = "pi", .repeat = 1, .printer = par_launch_rank() == 0};
+    const pi_method *m = NULL;
+    void *opts = NULL;
+    int rc;
+
+    if (argc < 2) {
+        if (c.printer)
+            print_usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        if (c.printer)
+            print_usage(stdout);
+        return 0;
+    }
+    const char *why = cli_env_threads(MAX_THREADS, &c.threads);
+    if (why)
+        return pi_usage_error(&c, "invalid OMP_NUM_THREADS '%s': %s", getenv("OMP_NUM_THREADS"),
+                              why);
+    snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
+    if (!strcmp(argv[1], "all")) {
+        rc = parse_all(argc - 1, argv + 1, &c);
+    } else if ((m = find_method(argv[1])) != NULL) {
+        opts = calloc(1, m->opts_size);
+        if (!opts) {
+            fprintf(stderr, "pi: out of memory\n");
+            return 1;
+        }
+        rc = m->parse(argc - 1, argv + 1, &c, opts);
+    } else {
+        char list[256] = "";
+        for (int i = 0; i < nmethods; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s, ", methods[i]->name);
+        strcpy(c.prog, "pi");
+        rc = pi_usage_error(&c, "unknown method '%s' (choose %sall; see pi --help)", argv[1],
+                            list);
+    }
+    if (rc) {                       /* decided before MPI starts: same on every rank */
+        free(opts);
+        return rc < 0 ? 0 : rc;
+    }
+
+    if (par_init(&argc, &argv)) {
+        par_finalize();
+        free(opts);
+        return 1;
+    }
+    pi_layout L = {.rank = par_rank(), .ranks = par_size(), .threads = c.threads};
+    int tmin, tmax;
+    c.printer = L.rank == 0;
+    par_minmax_int(c.threads, &tmin, &tmax);
+    L.hosts = par_hosts();
+    if (tmin != tmax) {
+        rc = pi_usage_error(&c, "ranks disagree on the thread count (%d to %d): set "
+                            "OMP_NUM_THREADS or --threads the same for all", tmin, tmax);
+    } else if (m) {
+        pi_summary s;
+        rc = m->run(opts, &c, &L, &s);
+    } else {
+        rc = run_all(&c, &L);
+    }
+    free(opts);
+    par_finalize();
+    return rc;
+}

@@ -1,0 +1,123 @@
+/* report.c - JSON writer, build provenance and small numeric helpers for run reports. */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buildinfo.h"
+#include "par.h"
+
+static void key(json_out *j, const char *k)
+{
+    fputs(j->items++ ? ", " : "", j->f);
+    fputc('"', j->f);
+    fputs(k, j->f);
+    fputs("\": ", j->f);
+}
+
+static void escaped(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+void json_begin(json_out *j, FILE *f)
+{
+    j->f = f;
+    j->items = 0;
+    fputc('{', f);
+}
+
+void json_end(json_out *j)
+{
+    fputs("}\n", j->f);
+    fflush(j->f);
+}
+
+void json_begin_obj(json_out *j, const char *k)
+{
+    key(j, k);
+    fputc('{', j->f);
+    j->items = 0;
+}
+
+void json_end_obj(json_out *j)
+{
+    fputc('}', j->f);
+    j->items = 1;
+}
+
+void json_str(json_out *j, const char *k, const char *val)
+{
+    key(j, k);
+    escaped(j->f, val);
+}
+
+void json_int(json_out *j, const char *k, int64_t val)
+{
+    key(j, k);
+    fprintf(j->f, "%lld", (long long)val);
+}
+
+void json_u64(json_out *j, const char *k, uint64_t val)
+{
+    key(j, k);
+    fprintf(j->f, "%llu", (unsigned long long)val);
+}
+
+void json_num(json_out *j, const char *k, double val)
+{
+    key(j, k);
+    if (isfinite(val))
+        fprintf(j->f, "%.17g", val);
+    else
+        fputs("null", j->f);
+}
+
+void json_build(json_out *j)
+{
+    char mpi[256];
+
+    par_library_version(mpi, sizeof mpi);
+    json_begin_obj(j, "build");
+    json_str(j, "compiler", PIPORT_CC " " __VERSION__);
+    json_str(j, "cflags", PIPORT_CFLAGS);
+    json_str(j, "mpi", mpi);
+    json_str(j, "git", PIPORT_GIT);
+    json_end_obj(j);
+}
+
+double pi_abs_error(double x)
+{
+    /* pi = PI_HI + PI_LO to ~107 bits; x - PI_HI is exact (Sterbenz) near pi. */
+    static const double PI_HI = 3.141592653589793116, PI_LO = 1.2246467991473532e-16;
+    if (x < 1.5 || x > 6.0)
+        return fabs(x - PI_HI);
+    return fabs((x - PI_HI) - PI_LO);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double median_of(const double *v, int n)
+{
+    double s[64];
+    if (n > 64)
+        n = 64;
+    memcpy(s, v, (size_t)n * sizeof *s);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}

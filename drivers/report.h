@@ -1,0 +1,47 @@
+/* report.h - run records: one JSON object per run with build provenance, and shared text output. */
+#ifndef PIPORT_REPORT_H
+#define PIPORT_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/// A JSON object being written to a stream, one key at a time.
+typedef struct {
+    FILE *f;    ///< destination
+    int items;  ///< keys written at the current nesting level (for commas)
+} json_out;
+
+/// Open the top-level object.
+void json_begin(json_out *j, FILE *f);
+
+/// Close the top-level object and end the line.
+void json_end(json_out *j);
+
+/// Open a nested object under key.
+void json_begin_obj(json_out *j, const char *key);
+
+/// Close the nested object.
+void json_end_obj(json_out *j);
+
+/// A string value (escaped).
+void json_str(json_out *j, const char *key, const char *val);
+
+/// A signed integer value.
+void json_int(json_out *j, const char *key, int64_t val);
+
+/// An unsigned integer value.
+void json_u64(json_out *j, const char *key, uint64_t val);
+
+/// A double printed with %.17g (round-trip exact); null if not finite.
+void json_num(json_out *j, const char *key, double val);
+
+/// The "build" object: compiler and version, CFLAGS, MPI library, git commit (call after MPI init).
+void json_build(json_out *j);
+
+/// |x - pi| with pi held to about 107 bits, so the error of x itself is what shows.
+double pi_abs_error(double x);
+
+/// Median of n values (sorts a copy; n <= 64 is plenty for --repeat).
+double median_of(const double *v, int n);
+
+#endif

@@ -1,0 +1,29 @@
+# lib.sh - shared helpers for the shell tests: TAP output, mpirun wrapper, JSON field reader.
+# Sourced by tests/*.t; BUILD (default build) and MPIRUN (default mpirun) come from make.
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Keep Open MPI quiet about missing high-speed networks on laptops and CI.
+export OMPI_MCA_btl_base_warn_component_unused=0
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PI=${PI:-$TOP/bin/pi}
+MPIRUN=${MPIRUN:-mpirun}
+tap_n=0
+tap_failed=0
+
+# ok COND_STATUS NAME: one TAP point from the status of the previous test command.
+ok() {
+    tap_n=$((tap_n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"; else echo "not ok $tap_n - $2"; tap_failed=$((tap_failed + 1)); fi
+}
+
+# diag TEXT...: a TAP diagnostic line.
+diag() { echo "# $*"; }
+
+# done_testing: print the plan; exit status says whether all passed.
+done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
+
+# mpi NP CMD...: run CMD under mpirun with NP ranks (oversubscribed: 2 cores here), 120 s cap.
+mpi() { local np=$1; shift; timeout 120 "$MPIRUN" --oversubscribe -np "$np" "$@"; }
+
+# jfield KEY < JSON: the raw value of a top-level scalar key in a one-line JSON object.
+jfield() { sed -n 's/.*"'"$1"'": \("[^"]*"\|[^,}]*\).*/\1/p' | tr -d '"' | head -n 1; }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# sanitize.t - the driver built with -fsanitize=address,undefined runs clean, alone and under mpirun.
+# (The unit tests' sanitizer builds run as build/san/tests/test_* in the same prove run.)
+. "$(dirname "$0")/lib.sh"
+
+SAN=${BUILD:-build}/san/bin/pi
+[ -x "$SAN" ] || { echo "1..0 # SKIP $SAN not built (make san)"; exit 0; }
+# Open MPI's own allocations are reported as leaks at exit: leaks are checked
+# in the MPI-free unit tests instead.
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+san_run() { # label, command...
+    local label=$1; shift
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    ! grep -qE 'ERROR: AddressSanitizer|runtime error:' "$tmp/err"
+    local clean=$?
+    echo "$rc" >"$tmp/rc"
+    [ "$clean" -eq 0 ]
+    ok $? "$label: no sanitizer report (exit $rc)"
+    [ "$clean" -eq 0 ] || sed 's/^/# /' "$tmp/err" | head -20
+}
+
+san_run "alone midpoint -n 1e6 --threads 3" "$SAN" midpoint -n 1e6 --threads 3 --json
+[ "$(cat "$tmp/rc")" -eq 0 ] && [ "$(jfield check <"$tmp/out")" = pass ]
+ok $? "alone: check pass"
+san_run "mpirun -np 2 midpoint -n 1000003 --threads 2" mpi 2 "$SAN" midpoint -n 1000003 --threads 2 --json
+[ "$(cat "$tmp/rc")" -eq 0 ] && [ "$(jfield pi <"$tmp/out")" = "$("$TOP/bin/pi" midpoint -n 1000003 --json | jfield pi)" ]
+ok $? "mpirun -np 2 sanitized: same pi as the optimized build"
+san_run "mpirun -np 2 all" mpi 2 "$SAN" all
+san_run "bad value" "$SAN" midpoint -n 1e30
+[ "$(cat "$tmp/rc")" -eq 2 ]
+ok $? "bad value: exit 2"
+san_run "unknown option" "$SAN" midpoint --nope
+done_testing
