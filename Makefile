@@ -126,8 +126,13 @@ check test: deps
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/%) tests/*.t
 
 bench: bench-midpoint
-bench-midpoint: $(BUILD)/bench/bench_midpoint
+bench-midpoint: $(BUILD)/bench/bench_midpoint $(BIN)/pi
 	$(BUILD)/bench/bench_midpoint
+	@echo; echo "The same kernels built for AVX2 only (-O3 -mavx2 -mfma), no AVX-512:"
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 CFLAGS="-O3 -mavx2 -mfma -g" \
+	    $(BUILD)/avx2/bench/bench_midpoint
+	$(BUILD)/avx2/bench/bench_midpoint
+	@echo; MPIRUN=$(MPIRUN) PI=$(BIN)/pi bench/midpoint_mpi.sh 1e10
 
 install: $(BIN)/pi
 	install -d $(DESTDIR)$(PREFIX)/bin

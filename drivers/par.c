@@ -1,5 +1,8 @@
 /* par.c - MPI wrappers: init/finalize, exact integer reductions, timing, layout facts. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "par.h"
+
+#include <sched.h>
 
 #include <mpi.h>
 #include <stdio.h>
@@ -137,4 +140,12 @@ void par_library_version(char *buf, size_t len)
     MPI_Get_library_version(v, &n);
     v[strcspn(v, "\n,")] = '\0';      /* first line, first clause */
     snprintf(buf, len, "%s", v);
+}
+
+int par_affinity_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        return -1;
+    return CPU_COUNT(&set);
 }

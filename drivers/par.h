@@ -43,6 +43,9 @@ void par_barrier(void);
 /// Wall clock in seconds (MPI_Wtime).
 double par_wtime(void);
 
+/// CPUs this process may run on (its affinity mask), -1 if unknown.
+int par_affinity_cpus(void);
+
 /// The MPI library's version string, one line.
 void par_library_version(char *buf, size_t len);
 

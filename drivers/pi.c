@@ -95,6 +95,10 @@ void pi_time(const pi_common *c, void (*fn)(void *), void *arg, double *best,
              double *median)
 {
     double t[MAX_REPEAT] = {0};
+    /* Start the OpenMP threads outside the timed region. */
+#pragma omp parallel num_threads(c->threads)
+    {
+    }
     for (int r = 0; r < c->repeat; r++) {
         par_barrier();
         const double t0 = par_wtime();
@@ -112,9 +116,9 @@ void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s
                      double median)
 {
     const int cores = L->ranks * L->threads;
-    printf("layout         %d rank%s x %d thread%s = %d workers on %d host%s\n", L->ranks,
+    printf("layout         %d rank%s x %d thread%s = %d worker%s on %d host%s\n", L->ranks,
            L->ranks == 1 ? "" : "s", L->threads, L->threads == 1 ? "" : "s", cores,
-           L->hosts, L->hosts == 1 ? "" : "s");
+           cores == 1 ? "" : "s", L->hosts, L->hosts == 1 ? "" : "s");
     if (c->repeat > 1)
         printf("wall time      %.6f s best, %.6f s median of %d runs\n", s->seconds, median,
                c->repeat);
@@ -264,8 +268,13 @@ int main(int argc, char **argv)
     pi_layout L = {.rank = par_rank(), .ranks = par_size(), .threads = c.threads};
     int tmin, tmax;
     c.printer = L.rank == 0;
-    par_minmax_int(c.threads, &tmin, &tmax);
     L.hosts = par_hosts();
+    par_minmax_int(par_affinity_cpus(), &L.cpus, &tmax);
+    par_minmax_int(c.threads, &tmin, &tmax);
+    if (L.cpus > 0 && L.cpus < c.threads && c.printer)
+        fprintf(stderr, "%s: warning: a rank may run on only %d CPU%s but has %d threads; "
+                        "with mpirun use --map-by slot:PE=%d (or --bind-to none)\n",
+                c.prog, L.cpus, L.cpus == 1 ? "" : "s", c.threads, c.threads);
     if (tmin != tmax) {
         rc = pi_usage_error(&c, "ranks disagree on the thread count (%d to %d): set "
                             "OMP_NUM_THREADS or --threads the same for all", tmin, tmax);

@@ -24,6 +24,7 @@ typedef struct {
     int ranks;   ///< MPI world size
     int threads; ///< OpenMP threads per rank
     int hosts;   ///< distinct hosts the ranks run on
+    int cpus;    ///< fewest CPUs any rank may run on (affinity mask), -1 unknown
 } pi_layout;
 
 /// One line of the summary table: what every method reports.
