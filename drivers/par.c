@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int started;              ///< 1 once MPI_Init_thread succeeded here
 static MPI_Datatype u128_type;   ///< two uint64 words holding one fx_u128
@@ -148,4 +149,9 @@ int par_affinity_cpus(void)
     if (sched_getaffinity(0, sizeof set, &set) != 0)
         return -1;
     return CPU_COUNT(&set);
+}
+
+int par_online_cpus(void)
+{
+    return (int)sysconf(_SC_NPROCESSORS_ONLN);
 }

@@ -46,6 +46,9 @@ double par_wtime(void);
 /// CPUs this process may run on (its affinity mask), -1 if unknown.
 int par_affinity_cpus(void);
 
+/// CPUs online on this host.
+int par_online_cpus(void);
+
 /// The MPI library's version string, one line.
 void par_library_version(char *buf, size_t len);
 

@@ -271,7 +271,8 @@ int main(int argc, char **argv)
     L.hosts = par_hosts();
     par_minmax_int(par_affinity_cpus(), &L.cpus, &tmax);
     par_minmax_int(c.threads, &tmin, &tmax);
-    if (L.cpus > 0 && L.cpus < c.threads && c.printer)
+    /* Warn when binding, not the machine, leaves threads without cores. */
+    if (L.cpus > 0 && L.cpus < c.threads && L.cpus < par_online_cpus() && c.printer)
         fprintf(stderr, "%s: warning: a rank may run on only %d CPU%s but has %d threads; "
                         "with mpirun use --map-by slot:PE=%d (or --bind-to none)\n",
                 c.prog, L.cpus, L.cpus == 1 ? "" : "s", c.threads, c.threads);

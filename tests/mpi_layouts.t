@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # mpi_layouts.t - pi is bit-for-bit identical for every ranks x threads layout (np 1-4 x threads 1-3).
 . "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 # n: prime, tiny (fewer steps than workers), and a round size
 for n in 1000003 5 20000000; do
     ref=""
     for np in 1 2 3 4; do
         for t in 1 2 3; do
-            out=$(mpi "$np" "$PI" midpoint -n "$n" --threads "$t" --json)
+            out=$(mpi "$np" "$PI" midpoint -n "$n" --threads "$t" --json 2>"$tmp/err")
             rc=$?
             pi=$(jfield pi <<<"$out")
             [ -z "$ref" ] && ref=$pi
@@ -21,7 +23,7 @@ for n in 1000003 5 20000000; do
 done
 
 # OMP_NUM_THREADS is the default thread count; the reference kernel gives the same bits
-out=$(OMP_NUM_THREADS=2 mpi 2 -x OMP_NUM_THREADS "$PI" midpoint -n 1000003 --kernel ref --json)
+out=$(OMP_NUM_THREADS=2 mpi 2 -x OMP_NUM_THREADS "$PI" midpoint -n 1000003 --kernel ref --json 2>"$tmp/err")
 [ "$(jfield threads <<<"$out")" = 2 ] && [ "$(jfield kernel <<<"$out")" = ref ]
 ok $? "OMP_NUM_THREADS=2 gives 2 threads per rank; --kernel ref runs"
 ref1=$(mpi 1 "$PI" midpoint -n 1000003 --json | jfield pi)
@@ -56,6 +58,16 @@ grep -q '^pi  *3\.1415926535897[0-9]\{3\}$' <<<"$out" && grep -q '^|pi - true pi
     grep -q '^layout  *2 ranks x 1 thread = 2 workers on 1 host' <<<"$out" &&
     grep -q '^wall time' <<<"$out" && grep -q 'steps/s' <<<"$out" && grep -q '^check  *pass' <<<"$out"
 ok $? "human report has pi to 16 decimals, errors, layout, time, rate, check"
+
+# threads squeezed by binding: warned once; given room: no warning
+if [ "$(nproc)" -ge 2 ]; then
+    mpi 2 --bind-to core "$PI" midpoint -n 1e6 --threads 2 >/dev/null 2>"$tmp/err"
+    [ "$(grep -c 'warning: a rank may run on only 1 CPU but has 2 threads' "$tmp/err")" -eq 1 ]
+    ok $? "ranks bound to 1 core with 2 threads: one warning suggesting --map-by"
+    mpi 2 --bind-to none "$PI" midpoint -n 1e6 --threads 2 >/dev/null 2>"$tmp/err"
+    ! grep -q warning "$tmp/err"
+    ok $? "--bind-to none: no warning"
+fi
 
 # pi all: every method, summary table, exit 0
 out=$(mpi 2 "$PI" all)
