@@ -75,6 +75,12 @@ void json_u64(json_out *j, const char *k, uint64_t val)
     fprintf(j->f, "%llu", (unsigned long long)val);
 }
 
+void json_bool(json_out *j, const char *k, int val)
+{
+    key(j, k);
+    fputs(val ? "true" : "false", j->f);
+}
+
 void json_num(json_out *j, const char *k, double val)
 {
     key(j, k);
@@ -90,7 +96,12 @@ void json_build(json_out *j)
 
     par_library_version(mpi, sizeof mpi);
     json_begin_obj(j, "build");
-    json_str(j, "compiler", PIPORT_CC " " __VERSION__);
+#if defined(__clang__)
+    json_str(j, "compiler", PIPORT_CC " (clang " __clang_version__ ")");
+#else
+    json_str(j, "compiler", PIPORT_CC " (gcc " __VERSION__ ")");
+#endif
+    json_str(j, "montecarlo_compiler", PIPORT_MC_CC);
     json_str(j, "cflags", PIPORT_CFLAGS);
     json_str(j, "mpi", mpi);
     json_str(j, "git", PIPORT_GIT);

@@ -32,6 +32,9 @@ void json_int(json_out *j, const char *key, int64_t val);
 /// An unsigned integer value.
 void json_u64(json_out *j, const char *key, uint64_t val);
 
+/// A JSON true/false.
+void json_bool(json_out *j, const char *key, int val);
+
 /// A double printed with %.17g (round-trip exact); null if not finite.
 void json_num(json_out *j, const char *key, double val);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "decomp.h"
+#include "workers.h"
 
 /* Inner block length: an int loop counter (gcc 12 vectorizes int -> double,
  * not int64 -> double on AVX2) and a per-lane uint64 sum of at most
@@ -57,21 +58,23 @@ fx_u128 midpoint_sum_fast(int64_t n, int64_t w, int64_t W)
     return sum;
 }
 
+/// workers_sum adapter: ctx points at {kernel, n}.
+typedef struct {
+    midpoint_kernel kernel; ///< which exact kernel
+    int64_t n;              ///< steps
+} rank_ctx;
+
+static fx_u128 rank_worker(const void *ctx, int64_t w, int64_t W)
+{
+    const rank_ctx *c = ctx;
+    return c->kernel(c->n, w, W);
+}
+
 fx_u128 midpoint_sum_rank(midpoint_kernel kernel, int64_t n, int rank, int ranks,
                           int threads)
 {
-    const int64_t W = (int64_t)ranks * threads;
-    fx_u128 sum = 0;
-
-    /* One loop trip per worker, whatever the runtime gives us: the split
-     * never depends on how many threads actually run. */
-#pragma omp parallel for schedule(static, 1) num_threads(threads)
-    for (int t = 0; t < threads; t++) {
-        const fx_u128 part = kernel(n, decomp_worker(rank, threads, t), W);
-#pragma omp critical(midpoint_sum_rank)
-        sum += part;
-    }
-    return sum;
+    const rank_ctx ctx = {kernel, n};
+    return workers_sum(rank_worker, &ctx, rank, ranks, threads);
 }
 
 double midpoint_pi(fx_u128 total, int64_t n)

@@ -27,6 +27,17 @@ cases=(
     "'simd'|midpoint	--kernel	simd"
     "'extra'|midpoint	extra"
     "'--bogus'|all	--bogus"
+    "'0'|montecarlo	--samples	0"
+    "'-3'|montecarlo	-n	-3"
+    "'1e19'|montecarlo	-n	1e19"
+    "'-1'|montecarlo	--seed	-1"
+    "'abc'|montecarlo	--seed	abc"
+    "'18446744073709551616'|montecarlo	--seed	18446744073709551616"
+    "'4.5'|montecarlo	--seed	4.5"
+    "'mersenne'|montecarlo	--rng	mersenne"
+    "'gsl:nope'|montecarlo	--rng	gsl:nope"
+    "'ref'|montecarlo	--rng	gsl:mt19937	--kernel	ref"
+    "'vec'|montecarlo	--kernel	vec"
 )
 
 check_case() { # $1 = launcher label, $2 = quoted value, rest = command
@@ -59,6 +70,17 @@ for c in "'abc'|midpoint	-n	abc" "'--bogus'|midpoint	--bogus" "'foo'|foo" "'1.5'
         check_case "np=$np:" "$want" mpi "$np" "$PI" "${args[@]}"
     done
 done
+
+# unknown generators list the valid ones; the GSL environment is checked like options
+"$PI" montecarlo --rng gsl:nope >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "choose one of: .*mt19937.*ranlxd2" "$tmp/err"
+ok $? "unknown GSL generator: the message lists the valid ones"
+GSL_RNG_TYPE=bogus "$PI" montecarlo --rng gsl >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF "invalid GSL_RNG_TYPE 'bogus'" "$tmp/err"
+ok $? "GSL_RNG_TYPE=bogus: exit 2 naming it"
+GSL_RNG_SEED=x1 "$PI" montecarlo --rng gsl >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF "GSL_RNG_SEED 'x1'" "$tmp/err"
+ok $? "GSL_RNG_SEED=x1: exit 2 naming it"
 
 # a bad OMP_NUM_THREADS is named too
 OMP_NUM_THREADS=abc "$PI" midpoint -n 10 >"$tmp/out" 2>"$tmp/err"

@@ -1,0 +1,239 @@
+/* pi_montecarlo.c - `pi montecarlo`: darts from counter-based Philox streams, the same count on any layout. */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "montecarlo.h"
+#include "par.h"
+#include "pi.h"
+
+enum { DEFAULT_SEED = 1 };
+
+/// Options of `pi montecarlo`.
+typedef struct {
+    int64_t samples;      ///< n, darts thrown
+    uint64_t seed;        ///< Philox key, or base seed of the GSL generators
+    mc_kernel kernel;     ///< Philox kernel (fast or ref), NULL with --rng gsl
+    char kernel_name[8];  ///< "fast" or "ref"
+    char gsl_type[64];    ///< GSL generator name with --rng gsl
+    char rng[80];         ///< as reported: "philox4x32-10" or "gsl:NAME"
+} mc_opts;
+
+static void usage(void)
+{
+    printf("usage: pi montecarlo [-n SAMPLES] [--seed S] [--rng philox|gsl|gsl:NAME]\n"
+           "                     [--kernel fast|ref] [--threads T] [--repeat R] [--json]\n"
+           "\n"
+           "Throws n darts at the unit square and counts those inside the quarter circle:\n"
+           "pi ~ 4 hits / n.  Dart i is Philox4x32-10 (Random123) of counter i under key\n"
+           "seed, so the darts, the hits and the estimate are the same for every\n"
+           "ranks x threads layout; the hit test is exact integer arithmetic on the\n"
+           "32-bit words (cell centres; none can lie on the circle).\n"
+           "\n"
+           "  -n, --samples N   darts, integer or exact 1e9 form (default 1e9)\n"
+           "      --seed S      64-bit seed, decimal or 0x hex (default %d; with --rng gsl\n"
+           "                    GSL_RNG_SEED if set)\n"
+           "      --rng R       philox (default), gsl (GSL_RNG_TYPE, default mt19937) or\n"
+           "                    gsl:NAME; GSL generators are one per worker, seeded\n"
+           "                    1 + (seed + worker) mod (2^32-1): results then depend on\n"
+           "                    the layout\n"
+           "      --kernel K    fast (default) or ref (scalar reference), same hits\n"
+           "      --threads T   OpenMP threads per rank (default OMP_NUM_THREADS, else 1)\n"
+           "      --repeat R    time R runs, report best and median (default 1)\n"
+           "      --json        one JSON object on stdout instead of text\n"
+           "  -h, --help        this help\n"
+           "\n"
+           "Reports the estimate, hits, the standard error 4 sqrt(p(1-p)/n), a 99%%\n"
+           "confidence interval and the error in sigmas; the self-check fails (exit 1)\n"
+           "beyond 6 sigma, sigma = 4 sqrt(p(1-p)/n) at p = pi/4.\n"
+           "\n"
+           "examples:\n"
+           "  mpirun -np 4 pi montecarlo --samples 1e9 --seed 42\n"
+           "  OMP_NUM_THREADS=2 mpirun -np 2 pi montecarlo -n 1e10 --json\n"
+           "  GSL_RNG_TYPE=ranlxd2 pi montecarlo -n 1e7 --rng gsl\n",
+           DEFAULT_SEED);
+}
+
+/// Pick GSL generator `name` (NULL or empty: mt19937), given as `what` = 'text'; 0 ok, 2 error (said).
+static int choose_gsl(const pi_common *c, mc_opts *o, const char *name, const char *what,
+                      const char *text)
+{
+    char names[4096];
+    if (!name || !*name)
+        name = "mt19937";
+    if (strlen(name) >= sizeof o->gsl_type || !mc_gsl_known(name)) {
+        mc_gsl_names(names, sizeof names);
+        return pi_usage_error(c, "invalid %s '%s': no GSL generator '%s'; choose one of: %s",
+                              what, text, name, names);
+    }
+    strcpy(o->gsl_type, name);
+    snprintf(o->rng, sizeof o->rng, "gsl:%s", name);
+    o->kernel = NULL;
+    return 0;
+}
+
+static int parse(int argc, char **argv, pi_common *c, void *vopts)
+{
+    static const struct option longopts[] = {{"samples", required_argument, 0, 'n'},
+                                             {"seed", required_argument, 0, 's'},
+                                             {"rng", required_argument, 0, 'g'},
+                                             {"kernel", required_argument, 0, 'k'},
+                                             PI_COMMON_LONGOPTS};
+    mc_opts *o = vopts;
+    const char *rng = "philox", *seed = NULL, *kernel = "fast";
+    int opt;
+    const char *why;
+
+    o->samples = 1000000000;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":hn:", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            if (c->printer)
+                usage();
+            return -1;
+        case 'n':
+            if (pi_parse_count(c, "--samples", optarg, 1, INT64_MAX, &o->samples))
+                return 2;
+            break;
+        case 's':
+            seed = optarg;
+            break;
+        case 'g':
+            rng = optarg;
+            break;
+        case 'k':
+            kernel = optarg;
+            break;
+        default:
+            if (pi_common_option(c, opt, argv))
+                return 2;
+        }
+    }
+    if (optind < argc)
+        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
+
+    if (!strcmp(rng, "philox")) {
+        snprintf(o->rng, sizeof o->rng, "philox4x32-10");
+        if (!strcmp(kernel, "fast"))
+            o->kernel = mc_hits_fast;
+        else if (!strcmp(kernel, "ref"))
+            o->kernel = mc_hits_ref;
+        else
+            return pi_usage_error(c, "invalid --kernel '%s': choose fast or ref", kernel);
+        snprintf(o->kernel_name, sizeof o->kernel_name, "%s", kernel);
+    } else if (!strcmp(rng, "gsl")) {
+        if (choose_gsl(c, o, getenv("GSL_RNG_TYPE"), "GSL_RNG_TYPE", getenv("GSL_RNG_TYPE")))
+            return 2;
+    } else if (!strncmp(rng, "gsl:", 4)) {
+        if (choose_gsl(c, o, rng + 4, "--rng", rng))
+            return 2;
+    } else {
+        return pi_usage_error(c, "invalid --rng '%s': choose philox, gsl or gsl:NAME", rng);
+    }
+    if (!o->kernel && strcmp(kernel, "fast"))
+        return pi_usage_error(c, "--kernel '%s' applies to --rng philox only", kernel);
+
+    o->seed = DEFAULT_SEED;
+    if (!seed && !o->kernel && getenv("GSL_RNG_SEED")) {
+        if ((why = cli_parse_u64(getenv("GSL_RNG_SEED"), &o->seed)) != NULL)
+            return pi_usage_error(c, "invalid GSL_RNG_SEED '%s': %s", getenv("GSL_RNG_SEED"),
+                                  why);
+    } else if (seed && (why = cli_parse_u64(seed, &o->seed)) != NULL) {
+        return pi_usage_error(c, "invalid --seed '%s': %s", seed, why);
+    }
+    return 0;
+}
+
+/// One timed run's inputs and output.
+typedef struct {
+    const mc_opts *o;
+    const pi_layout *L;
+    uint64_t hits; ///< darts inside, all workers
+} mc_job;
+
+static void compute(void *arg)
+{
+    mc_job *job = arg;
+    const mc_opts *o = job->o;
+    const pi_layout *L = job->L;
+    const uint64_t local =
+        o->kernel ? mc_hits_rank(o->kernel, o->seed, o->samples, L->rank, L->ranks, L->threads)
+                  : mc_hits_gsl_rank(o->gsl_type, o->seed, o->samples, L->rank, L->ranks,
+                                     L->threads);
+    job->hits = par_sum_u64(local);
+}
+
+static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_summary *s)
+{
+    const mc_opts *o = vopts;
+    mc_job job = {.o = o, .L = L};
+    double median;
+    const double n = (double)o->samples;
+    const double z = gsl_cdf_ugaussian_Pinv(0.995);          /* 99% two-sided */
+    const double p_true = M_PI / 4;
+    const double sigma = 4 * sqrt(p_true * (1 - p_true) / n); /* never 0 */
+    const int independent = o->kernel != NULL;
+
+    *s = (pi_summary){.method = "montecarlo", .n = o->samples, .unit = "samples"};
+    pi_time(c, compute, &job, &s->seconds, &median);
+    const double p = (double)job.hits / n;
+    const double std_error = 4 * sqrt(p * (1 - p) / n);
+    s->pi = 4 * p;
+    s->abs_error = pi_abs_error(s->pi);
+    s->error_bound = 6 * sigma;
+    s->rate = n / s->seconds;
+    s->pass = s->abs_error <= s->error_bound && job.hits <= (uint64_t)o->samples;
+    const double sigmas = (s->pi - M_PI) / sigma;
+    const double ci_low = s->pi - z * std_error, ci_high = s->pi + z * std_error;
+    if (!c->printer || c->quiet)
+        return !s->pass;
+    if (c->json) {
+        json_out j;
+        json_begin(&j, stdout);
+        pi_json_common(&j, L, s, c->repeat, median);
+        json_int(&j, "samples", o->samples);
+        json_u64(&j, "hits", job.hits);
+        json_u64(&j, "seed", o->seed);
+        json_str(&j, "rng", o->rng);
+        json_str(&j, "kernel", independent ? o->kernel_name : "gsl");
+        json_bool(&j, "layout_independent", independent);
+        json_num(&j, "std_error", std_error);
+        json_num(&j, "ci_low", ci_low);
+        json_num(&j, "ci_high", ci_high);
+        json_num(&j, "sigmas", sigmas);
+        json_build(&j);
+        json_end(&j);
+    } else {
+        printf("pi montecarlo  n = %lld samples, seed %llu, rng %s%s%s\n",
+               (long long)o->samples, (unsigned long long)o->seed, o->rng,
+               independent ? ", " : "", independent ? o->kernel_name : "");
+        printf("pi             %.16f (4 hits / n)\n", s->pi);
+        printf("hits           %llu of %lld\n", (unsigned long long)job.hits,
+               (long long)o->samples);
+        printf("std error      %.3e (4 sqrt(p(1-p)/n))\n", std_error);
+        printf("99%% interval   [%.10f, %.10f] (z = %.4f)\n", ci_low, ci_high, z);
+        printf("|pi - true pi| %.3e = %.2f sigma (sigma %.3e at p = pi/4)\n", s->abs_error,
+               fabs(sigmas), sigma);
+        pi_print_common(c, L, s, median);
+        if (!independent)
+            printf("note           GSL generators, one per worker: the darts, and so the\n"
+                   "               result, depend on the ranks x threads layout\n");
+    }
+    if (!s->pass)
+        fprintf(stderr, "%s: self-check FAILED: estimate is %.2f sigma from pi (limit 6)\n",
+                c->prog, fabs(sigmas));
+    return !s->pass;
+}
+
+const pi_method pi_montecarlo_method = {
+    .name = "montecarlo",
+    .summary = "darts in the unit square, Philox4x32-10 streams (or GSL generators)",
+    .opts_size = sizeof(mc_opts),
+    .parse = parse,
+    .run = run,
+};
