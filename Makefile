@@ -144,6 +144,10 @@ check test: deps
 bench: bench-midpoint bench-montecarlo
 bench-montecarlo: $(BUILD)/bench/bench_montecarlo $(BIN)/pi
 	$(BUILD)/bench/bench_montecarlo
+	@echo; echo "The same kernels built for AVX2 only (-O3 -mavx2 -mfma), no AVX-512, 1e8/1e9 darts:"
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 CFLAGS="-O3 -mavx2 -mfma -g" \
+	    $(BUILD)/avx2/bench/bench_montecarlo
+	$(BUILD)/avx2/bench/bench_montecarlo --quick
 	@echo; MPIRUN=$(MPIRUN) PI=$(BIN)/pi bench/pi_mpi.sh montecarlo 1e10
 	@echo; python3 bench/workshop_montecarlo.py 2e6 || echo "(python3 missing: no workshop baseline)"
 bench-midpoint: $(BUILD)/bench/bench_midpoint $(BIN)/pi

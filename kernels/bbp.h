@@ -1,0 +1,83 @@
+/* bbp.h - Bailey-Borwein-Plouffe pi: hex digits at any position, and exact decimal digits (GMP). */
+#ifndef PIPORT_BBP_H
+#define PIPORT_BBP_H
+
+#include <gmp.h>
+#include <stdint.h>
+
+#include "fixedpoint.h"
+
+/*
+ * pi = sum_k 16^-k (4/(8k+1) - 2/(8k+4) - 1/(8k+5) - 1/(8k+6)).
+ *
+ * Hex digits from position D (position 1 = the first digit after the point)
+ * are the leading hex digits of frac(16^d pi), d = D - 1 (Bailey's
+ * digit-extraction form).  For series j in {1, 4, 5, 6} and term k:
+ *   k <= d:  frac(16^(d-k) / (8k+j)) = (16^(d-k) mod (8k+j)) / (8k+j),
+ *            the modular power computed exactly;
+ *   k >  d:  16^(d-k) / (8k+j), a short tail of BBP_TAIL terms.
+ * Each term's fraction is truncated to BBP_CHUNKS x 20 = 120 bits, every 20-bit
+ * chunk an exact integer, and the chunks are summed as integers: exact, and
+ * the same for any split of the terms.  bbp_hex_combine forms
+ * 4 S1 - 2 S4 - S5 - S6 mod 1 as a 120-bit fixed-point fraction.
+ * Terms are split over workers like every kernel here: worker w of W takes
+ * k = w, w+W, ... < d + 1 + BBP_TAIL.
+ */
+
+/// Largest hex position accepted: every modulus 8k+j stays below 2^47, where
+/// the double-precision modular arithmetic of the fast kernel is exact.
+#define BBP_MAX_HEX_AT INT64_C(10000000000000)
+
+/// Bits per chunk and chunks per term fraction (120 bits in all).
+#define BBP_CHUNK_BITS 20
+#define BBP_CHUNKS 6
+
+/// Tail terms past k = d; the rest of the tail is below 2^-144 and is bounded.
+#define BBP_TAIL 36
+
+/// One worker's exact chunk sums: sums[s][c] = sum of chunk c of series s (j = 1, 4, 5, 6).
+typedef struct {
+    uint64_t sums[4][BBP_CHUNKS]; ///< each < terms * 2^20
+} bbp_hex_sums;
+
+/// Signature shared by the hex kernels: add worker w's terms for position d+1 into *out.
+typedef void (*bbp_hex_kernel)(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out);
+
+/// Plain scalar reference: 128-bit integer modular powers and long division.
+void bbp_hex_ref(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out);
+
+/// Fast kernel: blocks of terms, exact double-precision modular arithmetic, vectorizable.
+void bbp_hex_fast(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out);
+
+/// Sums of MPI rank `rank` of `ranks`, its `threads` workers run by OpenMP.
+void bbp_hex_rank(bbp_hex_kernel k, int64_t d, int rank, int ranks, int threads,
+                  bbp_hex_sums *out);
+
+/// Add b into a (exact).
+void bbp_hex_add(bbp_hex_sums *a, const bbp_hex_sums *b);
+
+/// frac(16^d pi) as a 120-bit fixed-point fraction (value * 2^120) from the total sums.
+fx_u128 bbp_hex_combine(const bbp_hex_sums *total);
+
+/// Bound on |frac(16^d pi) - combined| in units of 2^-120 (truncations and the cut tail).
+fx_u128 bbp_hex_error_units(int64_t d);
+
+/// Hex digits of the fraction that the error bound guarantees (0..30), and the digits.
+int bbp_hex_guaranteed(fx_u128 frac120, fx_u128 err_units, char *hex, int max);
+
+/// Decimal digits: bits of fixed-point precision for n digits (with guard bits).
+int64_t bbp_decimal_bits(int64_t digits);
+
+/// Worker w's exact share at `bits` bits: pos += sum floor(2^(bits-4k) (24k+14) / ((8k+1)(8k+4))),
+/// neg += sum floor(2^(bits-4k) (16k+11) / ((8k+5)(8k+6))) over k = w, w+W, ... < bits/4 + 1.
+void bbp_decimal_share(int64_t bits, int64_t w, int64_t W, mpz_t pos, mpz_t neg);
+
+/// Rank-level shares on OpenMP threads (pos, neg initialised by the caller).
+void bbp_decimal_rank(int64_t bits, int rank, int ranks, int threads, mpz_t pos, mpz_t neg);
+
+/// The first `digits` decimals of pi, truncated, as "3." + digits, from the exact total
+/// pos - neg at `bits` bits; NULL if the error interval straddles a digit (more bits needed).
+/// The caller frees the string.
+char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t digits);
+
+#endif
