@@ -24,11 +24,12 @@ BIN   := bin
 
 # -ffp-contract=off: no FMA contraction, so every term is the same IEEE
 # expression on every machine, compiler and -march (bit-for-bit results).
-PI_CFLAGS  := -std=c11 -D_XOPEN_SOURCE=700 -fopenmp -ffp-contract=off -Wall -Wextra -MMD -MP \
+PI_CFLAGS  := -std=c11 -D_XOPEN_SOURCE=700 -fopenmp -ffp-contract=off -fno-trapping-math -Wall -Wextra -MMD -MP \
               -Ikernels -Idrivers -I$(BUILD)
 MC_CFLAGS  := $(filter-out -fopenmp,$(PI_CFLAGS))
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)
-PI_LDLIBS  := $(GSL_LIBS) -lm
+LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -lnettle)
+PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lm
 TEST_LIBS  := $(shell pkg-config --libs mpfr gmp 2>/dev/null || echo -lmpfr -lgmp)
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
@@ -36,38 +37,38 @@ SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
-                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev perl
+                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl
 
 KERNEL_SRC := $(wildcard kernels/*.c)
 DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c
-PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c
-UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo
+PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c
+UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp
 BENCHES    := bench_midpoint
 
 # Open MPI refuses root unless told; CI and containers run as root.
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all run check test bench bench-midpoint bench-montecarlo clean install deps \
+.PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp clean install deps \
         tests san FORCE
 .DEFAULT_GOAL := all
 
 # --- objects: $(1) = output dir, $(2) = extra flags -------------------------
 define objects
-$(1)/kernels/%.o: kernels/%.c
+$(1)/kernels/%.o: kernels/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
-$(1)/drivers/%.o: drivers/%.c | $(BUILD)/buildinfo.h
+$(1)/drivers/%.o: drivers/%.c $(BUILD)/cflags | $(BUILD)/buildinfo.h
 	@mkdir -p $$(@D)
 	$$(MPICC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
-$(1)/tests/%.o: tests/%.c
+$(1)/tests/%.o: tests/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(MPICC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
-$(1)/bench/%.o: bench/%.c
+$(1)/bench/%.o: bench/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
 endef
-$(BUILD)/kernels/montecarlo.o: kernels/montecarlo.c
+$(BUILD)/kernels/montecarlo.o: kernels/montecarlo.c $(BUILD)/cflags
 	@mkdir -p $(@D)
 	$(MC_CC) $(MC_CFLAGS) $(CFLAGS) -c $< -o $@
 $(eval $(call objects,$(BUILD),))
@@ -98,7 +99,7 @@ $(BUILD)/san/tests/test_%: $(BUILD)/san/tests/test_%.o $(BUILD)/san/tests/tap.o 
 $(BUILD)/bench/bench_%: $(BUILD)/bench/bench_%.o $(call kobj,$(BUILD))
 	$(CC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
 # the Monte Carlo kernel once more, built by $(CC), beside the $(MC_CC) one
-$(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c
+$(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c $(BUILD)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(MC_CFLAGS) $(CFLAGS) -Dmc_hits_fast=mc_hits_fast_gcc -Dmc_hits_ref=mc_hits_ref_gcc \
 	    -Dmc_dart=mc_dart_gcc -c $< -o $@
@@ -106,6 +107,12 @@ $(BUILD)/bench/bench_montecarlo: $(BUILD)/bench/montecarlo_gcc.o
 
 tests: $(BIN)/pi $(UNIT_TESTS:%=$(BUILD)/tests/%)
 san: $(BUILD)/san/bin/pi $(UNIT_TESTS:%=$(BUILD)/san/tests/%)
+
+# compilers and flags: objects are rebuilt when these change
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) | $(MPICC) | $(MC_CC) | $(PI_CFLAGS) | $(CFLAGS) | $(SAN_FLAGS)' > $@.tmp; \
+	 cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # build provenance, rewritten only when the compiler, flags or commit change
 $(BUILD)/buildinfo.h: FORCE
@@ -141,7 +148,12 @@ check test: deps
 	BUILD=$(BUILD) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/%) \
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/%) tests/*.t
 
-bench: bench-midpoint bench-montecarlo
+bench: bench-midpoint bench-montecarlo bench-bbp
+bench-bbp: $(BUILD)/bench/bailey_bbp $(BIN)/pi
+	MPIRUN=$(MPIRUN) PI=$(BIN)/pi BAILEY=$(BUILD)/bench/bailey_bbp bench/bench_bbp.sh
+$(BUILD)/bench/bailey_bbp: bench/bailey_bbp.c
+	@mkdir -p $(@D)
+	$(CC) -O2 $< -lm -o $@
 bench-montecarlo: $(BUILD)/bench/bench_montecarlo $(BIN)/pi
 	$(BUILD)/bench/bench_montecarlo
 	@echo; echo "The same kernels built for AVX2 only (-O3 -mavx2 -mfma), no AVX-512, 1e8/1e9 darts:"

@@ -108,6 +108,55 @@ uint64_t par_sum_u64(uint64_t local)
     return total;
 }
 
+void par_sum_u64_array(uint64_t *v, int n)
+{
+    MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+}
+
+void par_sum_mpz_root(mpz_t x)
+{
+    const int rank = par_rank(), size = par_size();
+    size_t count = 0;
+    /* export as little-endian 64-bit words; rank 0 gathers and adds */
+    uint64_t *mine = mpz_export(NULL, &count, -1, sizeof(uint64_t), 0, 0, x);
+    int n = (int)count, *counts = NULL, *displs = NULL;
+    uint64_t *all = NULL;
+    if (rank == 0) {
+        counts = calloc((size_t)size, sizeof *counts);
+        displs = calloc((size_t)size, sizeof *displs);
+    }
+    MPI_Gather(&n, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rank == 0) {
+        size_t total = 0;
+        for (int r = 0; r < size; r++) {
+            displs[r] = (int)total;
+            total += (size_t)counts[r];
+        }
+        all = malloc((total ? total : 1) * sizeof *all);
+    }
+    MPI_Gatherv(mine, n, MPI_UINT64_T, all, counts, displs, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    if (rank == 0) {
+        mpz_t t;
+        mpz_init(t);
+        mpz_set_ui(x, 0);
+        for (int r = 0; r < size; r++) {
+            mpz_import(t, (size_t)counts[r], -1, sizeof(uint64_t), 0, 0, all + displs[r]);
+            mpz_add(x, x, t);
+        }
+        mpz_clear(t);
+    }
+    free(mine);
+    free(all);
+    free(counts);
+    free(displs);
+}
+
+int par_bcast_int(int v)
+{
+    MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return v;
+}
+
 void par_minmax_int(int local, int *min, int *max)
 {
     int v[2] = {-local, local}, r[2];

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gmp.h>
+
 #include "fixedpoint.h"
 
 /// Rank this process gets, read from the launcher's environment before MPI_Init (0 if none).
@@ -30,6 +32,15 @@ fx_u128 par_sum_u128(fx_u128 local);
 
 /// Sum of a 64-bit unsigned integer over all ranks, on every rank.
 uint64_t par_sum_u64(uint64_t local);
+
+/// Sum of n unsigned 64-bit integers element-wise over all ranks, in place, on every rank.
+void par_sum_u64_array(uint64_t *v, int n);
+
+/// Exact sum of a non-negative GMP integer over all ranks, result on rank 0 (others keep theirs).
+void par_sum_mpz_root(mpz_t x);
+
+/// Broadcast an int from rank 0.
+int par_bcast_int(int v);
 
 /// Minimum and maximum of an int over all ranks, on every rank.
 void par_minmax_int(int local, int *min, int *max);

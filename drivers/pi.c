@@ -11,7 +11,8 @@
 
 enum { MAX_THREADS = 4096, MAX_REPEAT = 64 };
 
-static const pi_method *const methods[] = {&pi_midpoint_method, &pi_montecarlo_method};
+static const pi_method *const methods[] = {&pi_midpoint_method, &pi_montecarlo_method,
+                                           &pi_bbp_method};
 static const int nmethods = (int)(sizeof methods / sizeof methods[0]);
 
 static void print_usage(FILE *f)
@@ -34,6 +35,8 @@ static void print_usage(FILE *f)
             "  mpirun -np 4 pi midpoint --steps 1e9\n"
             "  OMP_NUM_THREADS=2 mpirun -np 2 pi midpoint -n 1e10 --json\n"
             "  mpirun -np 4 pi montecarlo --samples 1e9 --seed 42\n"
+            "  mpirun -np 4 pi bbp --hex-at 1e8\n"
+            "  mpirun -np 4 pi bbp --digits 100000 -o pi.txt\n"
             "  mpirun -np 2 pi all\n"
             "\n"
             "exit status: 0 success, 1 self-check or runtime failure, 2 usage error\n");

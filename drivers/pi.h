@@ -57,6 +57,9 @@ extern const pi_method pi_midpoint_method;
 /// The Monte Carlo method (drivers/pi_montecarlo.c).
 extern const pi_method pi_montecarlo_method;
 
+/// The BBP method (drivers/pi_bbp.c).
+extern const pi_method pi_bbp_method;
+
 /// Long options every method accepts; ends with a zero entry, append after a method's own.
 #define PI_COMMON_LONGOPTS                                                         \
     {"threads", required_argument, 0, 'T'}, {"repeat", required_argument, 0, 'R'}, \

@@ -68,7 +68,7 @@ int bbp_hex_guaranteed(fx_u128 frac120, fx_u128 err_units, char *hex, int max);
 /// Decimal digits: bits of fixed-point precision for n digits (with guard bits).
 int64_t bbp_decimal_bits(int64_t digits);
 
-/// Worker w's exact share at `bits` bits: pos += sum floor(2^(bits-4k) (24k+14) / ((8k+1)(8k+4))),
+/// Worker w's exact share at `bits` bits: pos += sum floor(2^(bits-4k) (16k+14) / ((8k+1)(8k+4))),
 /// neg += sum floor(2^(bits-4k) (16k+11) / ((8k+5)(8k+6))) over k = w, w+W, ... < bits/4 + 1.
 void bbp_decimal_share(int64_t bits, int64_t w, int64_t W, mpz_t pos, mpz_t neg);
 
