@@ -37,19 +37,22 @@ SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
-                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl
+                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time
 
 KERNEL_SRC := $(wildcard kernels/*.c)
 DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c
 PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c
-UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp
+MAP_SRC    := drivers/map.c drivers/mapio.c drivers/records.c
+UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp \
+              test_transforms
 BENCHES    := bench_midpoint
 
 # Open MPI refuses root unless told; CI and containers run as root.
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp clean install deps \
+.PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp bench-map clean install \
+        deps \
         tests san FORCE
 .DEFAULT_GOAL := all
 
@@ -76,8 +79,17 @@ $(eval $(call objects,$(BUILD)/san,$(SAN_FLAGS)))
 
 kobj = $(patsubst %.c,$(1)/%.o,$(KERNEL_SRC))
 dobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(PI_SRC))
+mobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(MAP_SRC))
 
-all: $(BIN)/pi
+all: $(BIN)/pi $(BIN)/map
+
+$(BIN)/map: $(call mobj,$(BUILD)) $(call kobj,$(BUILD))
+	@mkdir -p $(@D)
+	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
+
+$(BUILD)/san/bin/map: $(call mobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
+	@mkdir -p $(@D)
+	$(MPICC) $(PI_CFLAGS) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
 
 $(BIN)/pi: $(call dobj,$(BUILD)) $(call kobj,$(BUILD))
 	@mkdir -p $(@D)
@@ -89,10 +101,11 @@ $(BUILD)/san/bin/pi: $(call dobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
 
 # unit tests: one binary each, kernels + the MPI-free driver parsers
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/tap.o \
-                       $(BUILD)/drivers/cli.o $(call kobj,$(BUILD))
+                       $(BUILD)/drivers/cli.o $(BUILD)/drivers/records.o $(call kobj,$(BUILD))
 	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) $(PI_LDLIBS) -o $@
 $(BUILD)/san/tests/test_%: $(BUILD)/san/tests/test_%.o $(BUILD)/san/tests/tap.o \
-                           $(BUILD)/san/drivers/cli.o $(call kobj,$(BUILD)/san)
+                           $(BUILD)/san/drivers/cli.o $(BUILD)/san/drivers/records.o \
+                           $(call kobj,$(BUILD)/san)
 	$(MPICC) $(PI_CFLAGS) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) \
 	    $(PI_LDLIBS) -o $@
 
@@ -105,8 +118,8 @@ $(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c $(BUILD)/cflags
 	    -Dmc_dart=mc_dart_gcc -c $< -o $@
 $(BUILD)/bench/bench_montecarlo: $(BUILD)/bench/montecarlo_gcc.o
 
-tests: $(BIN)/pi $(UNIT_TESTS:%=$(BUILD)/tests/%)
-san: $(BUILD)/san/bin/pi $(UNIT_TESTS:%=$(BUILD)/san/tests/%)
+tests: $(BIN)/pi $(BIN)/map $(UNIT_TESTS:%=$(BUILD)/tests/%)
+san: $(BUILD)/san/bin/pi $(BUILD)/san/bin/map $(UNIT_TESTS:%=$(BUILD)/san/tests/%)
 
 # compilers and flags: objects are rebuilt when these change
 $(BUILD)/cflags: FORCE
@@ -148,7 +161,12 @@ check test: deps
 	BUILD=$(BUILD) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/%) \
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/%) tests/*.t
 
-bench: bench-midpoint bench-montecarlo bench-bbp
+bench: bench-midpoint bench-montecarlo bench-bbp bench-map
+bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
+	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 bench/bench_map.sh
+$(BUILD)/bench/copy_f64: bench/copy_f64.c
+	@mkdir -p $(@D)
+	$(CC) -O2 $< -o $@
 bench-bbp: $(BUILD)/bench/bailey_bbp $(BIN)/pi
 	MPIRUN=$(MPIRUN) PI=$(BIN)/pi BAILEY=$(BUILD)/bench/bailey_bbp bench/bench_bbp.sh
 $(BUILD)/bench/bailey_bbp: bench/bailey_bbp.c
@@ -170,9 +188,9 @@ bench-midpoint: $(BUILD)/bench/bench_midpoint $(BIN)/pi
 	$(BUILD)/avx2/bench/bench_midpoint
 	@echo; MPIRUN=$(MPIRUN) PI=$(BIN)/pi bench/pi_mpi.sh midpoint 1e10
 
-install: $(BIN)/pi
+install: $(BIN)/pi $(BIN)/map
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN)/pi $(DESTDIR)$(PREFIX)/bin/pi
+	install -m 755 $(BIN)/pi $(BIN)/map $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf $(BUILD) $(BIN)
