@@ -31,7 +31,9 @@ GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas
 LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -lnettle)
 PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lm
 TEST_LIBS  := $(shell pkg-config --libs mpfr gmp 2>/dev/null || echo -lmpfr -lgmp)
-SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+# The sanitizer build also uses a plain -march=x86-64 (SSE2, no FMA units):
+# its results must match the optimized build's bit for bit (tests/sanitize.t).
+SAN_FLAGS  := -O1 -march=x86-64 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 
 # Debian packages the build, the tests and the runs need.
@@ -60,16 +62,16 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 define objects
 $(1)/kernels/%.o: kernels/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
-	$$(CC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+	$$(CC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
 $(1)/drivers/%.o: drivers/%.c $(BUILD)/cflags | $(BUILD)/buildinfo.h
 	@mkdir -p $$(@D)
-	$$(MPICC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+	$$(MPICC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
 $(1)/tests/%.o: tests/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
-	$$(MPICC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+	$$(MPICC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
 $(1)/bench/%.o: bench/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
-	$$(CC) $$(PI_CFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+	$$(CC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
 endef
 $(BUILD)/kernels/montecarlo.o: kernels/montecarlo.c $(BUILD)/cflags
 	@mkdir -p $(@D)
@@ -89,7 +91,7 @@ $(BIN)/map: $(call mobj,$(BUILD)) $(call kobj,$(BUILD))
 
 $(BUILD)/san/bin/map: $(call mobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
 	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
+	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
 
 $(BIN)/pi: $(call dobj,$(BUILD)) $(call kobj,$(BUILD))
 	@mkdir -p $(@D)
@@ -97,7 +99,7 @@ $(BIN)/pi: $(call dobj,$(BUILD)) $(call kobj,$(BUILD))
 
 $(BUILD)/san/bin/pi: $(call dobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
 	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
+	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
 
 # unit tests: one binary each, kernels + the MPI-free driver parsers
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/tap.o \
@@ -106,7 +108,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/tap.o \
 $(BUILD)/san/tests/test_%: $(BUILD)/san/tests/test_%.o $(BUILD)/san/tests/tap.o \
                            $(BUILD)/san/drivers/cli.o $(BUILD)/san/drivers/records.o \
                            $(call kobj,$(BUILD)/san)
-	$(MPICC) $(PI_CFLAGS) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) \
+	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(TEST_LIBS) \
 	    $(PI_LDLIBS) -o $@
 
 $(BUILD)/bench/bench_%: $(BUILD)/bench/bench_%.o $(call kobj,$(BUILD))
@@ -161,7 +163,11 @@ check test: deps
 	BUILD=$(BUILD) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/%) \
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/%) tests/*.t
 
-bench: bench-midpoint bench-montecarlo bench-bbp bench-map
+bench:                          # one after another: they share 2 cores and build/avx2
+	@$(MAKE) --no-print-directory bench-midpoint
+	@$(MAKE) --no-print-directory bench-montecarlo
+	@$(MAKE) --no-print-directory bench-bbp
+	@$(MAKE) --no-print-directory bench-map
 bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
 	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 bench/bench_map.sh
 $(BUILD)/bench/copy_f64: bench/copy_f64.c

@@ -7,17 +7,18 @@ MPIRUN=${MPIRUN:-mpirun}
 method=${1:?usage: pi_mpi.sh METHOD SIZE}
 n=${2:?usage: pi_mpi.sh METHOD SIZE}
 shift 2
+extra=("$@")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 field() { sed -n 's/.*"'"$1"'": \([^,}]*\).*/\1/p'; }
 
-echo "pi $method -n $n $* through mpirun: best of 3 runs (includes the MPI reduction)"
+echo "pi $method -n $n ${extra[*]} through mpirun: best of 3 runs (includes the MPI reduction)"
 printf '%-24s %10s %16s %12s\n' layout seconds "M units/s/core" efficiency
 base=""
 for layout in "1 1" "2 1" "1 2"; do
-    set -- $layout "${@:3}"
+    set -- $layout
     out=$("$MPIRUN" --oversubscribe -np "$1" --map-by "slot:PE=$2" "$PI" "$method" -n "$n" \
-        --threads "$2" --repeat 3 --json "${@:3}") || { echo "run failed: np=$1 threads=$2"; exit 1; }
+        --threads "$2" --repeat 3 --json "${extra[@]}") || { echo "run failed: np=$1 threads=$2"; exit 1; }
     s=$(field seconds <<<"$out")
     rate=$(sed -n 's/.*_per_second": \([^,}]*\).*/\1/p' <<<"$out")
     rate=$(awk -v r="$rate" -v c=$(($1 * $2)) 'BEGIN { print r / c / 1e6 }')

@@ -119,10 +119,13 @@ const char *cli_env_threads(int max, int *out)
     *out = 1;
     if (!env || !*env)
         return NULL;
+    env += strspn(env, " \t");             /* libgomp allows spaces around */
     len = strcspn(env, ",");               /* "4,2" (nested levels): take 4 */
     if (len >= sizeof first)
         return "not a number";
     memcpy(first, env, len);
+    while (len && (first[len - 1] == ' ' || first[len - 1] == '\t'))
+        len--;
     first[len] = '\0';
     const char *why = cli_parse_count(first, 1, max, &v);
     if (!why)

@@ -33,7 +33,7 @@ static void print_usage(FILE *f)
             "\n"
             "examples:\n"
             "  mpirun -np 4 pi midpoint --steps 1e9\n"
-            "  OMP_NUM_THREADS=2 mpirun -np 2 pi midpoint -n 1e10 --json\n"
+            "  OMP_NUM_THREADS=2 mpirun -np 2 --map-by slot:PE=2 pi midpoint -n 1e10 --json\n"
             "  mpirun -np 4 pi montecarlo --samples 1e9 --seed 42\n"
             "  mpirun -np 4 pi bbp --hex-at 1e8\n"
             "  mpirun -np 4 pi bbp --digits 100000 -o pi.txt\n"
@@ -175,7 +175,7 @@ static int parse_all(int argc, char **argv, pi_common *c)
             if (c->printer)
                 printf("usage: pi all [--threads T] [--repeat R] [--json]\n"
                        "Runs every method at its default size and prints a summary table\n"
-                       "(with --json: one JSON object per method, one per line).\n"
+                       "(with --json: one JSON object, the table in \"results\").\n"
                        "example: mpirun -np 2 pi all\n");
             return -1;
         }
@@ -197,7 +197,7 @@ static int run_all(pi_common *c, const pi_layout *L)
         void *opts = calloc(1, methods[i]->opts_size);
         char *argv[] = {(char *)methods[i]->name, NULL};
         pi_common mc = *c;
-        mc.quiet = !c->json;
+        mc.quiet = 1;
         snprintf(mc.prog, sizeof mc.prog, "pi %s", methods[i]->name);
         if (!opts || methods[i]->parse(1, argv, &mc, opts) != 0) {
             free(opts);
@@ -206,8 +206,35 @@ static int run_all(pi_common *c, const pi_layout *L)
         status |= methods[i]->run(opts, &mc, L, &s[i]);
         free(opts);
     }
-    if (c->json || !c->printer)
+    if (!c->printer)
         return status;
+    if (c->json) {                  /* one object: the table as an array */
+        json_out j;
+        json_begin(&j, stdout);
+        json_str(&j, "method", "all");
+        json_int(&j, "ranks", L->ranks);
+        json_int(&j, "threads", L->threads);
+        json_int(&j, "hosts", L->hosts);
+        json_str(&j, "check", status ? "fail" : "pass");
+        json_begin_array(&j, "results");
+        for (int i = 0; i < nmethods; i++) {
+            json_begin_element(&j);
+            json_str(&j, "method", s[i].method);
+            json_int(&j, "n", s[i].n);
+            json_str(&j, "unit", s[i].unit);
+            json_num(&j, "pi", s[i].pi);
+            json_num(&j, "abs_error", s[i].abs_error);
+            json_num(&j, "error_bound", s[i].error_bound);
+            json_num(&j, "seconds", s[i].seconds);
+            json_num(&j, "rate", s[i].rate);
+            json_str(&j, "check", s[i].pass ? "pass" : "fail");
+            json_end_element(&j);
+        }
+        json_end_array(&j);
+        json_build(&j);
+        json_end(&j);
+        return status;
+    }
     printf("pi, every method: %d rank%s x %d thread%s on %d host%s\n\n", L->ranks,
            L->ranks == 1 ? "" : "s", L->threads, L->threads == 1 ? "" : "s", L->hosts,
            L->hosts == 1 ? "" : "s");
@@ -237,10 +264,6 @@ int main(int argc, char **argv)
             print_usage(stdout);
         return 0;
     }
-    const char *why = cli_env_threads(MAX_THREADS, &c.threads);
-    if (why)
-        return pi_usage_error(&c, "invalid OMP_NUM_THREADS '%s': %s", getenv("OMP_NUM_THREADS"),
-                              why);
     snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
     if (!strcmp(argv[1], "all")) {
         rc = parse_all(argc - 1, argv + 1, &c);
@@ -258,6 +281,12 @@ int main(int argc, char **argv)
         strcpy(c.prog, "pi");
         rc = pi_usage_error(&c, "unknown method '%s' (choose %sall; see pi --help)", argv[1],
                             list);
+    }
+    if (!rc && !c.threads) {        /* no --threads: OMP_NUM_THREADS, else 1 */
+        const char *why = cli_env_threads(MAX_THREADS, &c.threads);
+        if (why)
+            rc = pi_usage_error(&c, "invalid OMP_NUM_THREADS '%s': %s (1 to %d)",
+                                getenv("OMP_NUM_THREADS"), why, MAX_THREADS);
     }
     if (rc) {                       /* decided before MPI starts: same on every rank */
         free(opts);
@@ -290,6 +319,11 @@ int main(int argc, char **argv)
         rc = run_all(&c, &L);
     }
     free(opts);
+    if (c.printer && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "%s: cannot write the report to standard output\n", c.prog);
+        rc = 1;
+    }
+    rc = par_bcast_int(rc);
     par_finalize();
     return rc;
 }

@@ -36,7 +36,7 @@ static void usage(void)
            "\n"
            "examples:\n"
            "  mpirun -np 4 pi midpoint --steps 1e9\n"
-           "  OMP_NUM_THREADS=2 mpirun -np 2 pi midpoint -n 1e10 --json\n"
+           "  OMP_NUM_THREADS=2 mpirun -np 2 --map-by slot:PE=2 pi midpoint -n 1e10 --json\n"
            "  pi midpoint -n 1e8 --kernel ref --repeat 5\n");
 }
 

@@ -52,7 +52,7 @@ static void usage(void)
            "\n"
            "examples:\n"
            "  mpirun -np 4 pi montecarlo --samples 1e9 --seed 42\n"
-           "  OMP_NUM_THREADS=2 mpirun -np 2 pi montecarlo -n 1e10 --json\n"
+           "  OMP_NUM_THREADS=2 mpirun -np 2 --map-by slot:PE=2 pi montecarlo -n 1e10 --json\n"
            "  GSL_RNG_TYPE=ranlxd2 pi montecarlo -n 1e7 --rng gsl\n",
            DEFAULT_SEED);
 }
@@ -130,6 +130,8 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
         if (choose_gsl(c, o, getenv("GSL_RNG_TYPE"), "GSL_RNG_TYPE", getenv("GSL_RNG_TYPE")))
             return 2;
     } else if (!strncmp(rng, "gsl:", 4)) {
+        if (!rng[4])
+            return pi_usage_error(c, "invalid --rng '%s': name a GSL generator after gsl:", rng);
         if (choose_gsl(c, o, rng + 4, "--rng", rng))
             return 2;
     } else {
@@ -180,6 +182,16 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
     const int independent = o->kernel != NULL;
 
     *s = (pi_summary){.method = "montecarlo", .n = o->samples, .unit = "samples"};
+    /* the environment may differ between hosts: every rank must draw the same way */
+    uint64_t h = o->seed ^ UINT64_C(0x9E3779B97F4A7C15);
+    for (const char *p = o->rng; *p; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001B3);
+    int hmin, hmax;
+    par_minmax_int((int)(h >> 33), &hmin, &hmax);
+    if (hmin != hmax)
+        return pi_usage_error(c, "ranks disagree on the generator or seed (rank 0: %s, seed "
+                              "%llu): give every rank the same GSL_RNG_TYPE and GSL_RNG_SEED "
+                              "(mpirun -x)", o->rng, (unsigned long long)o->seed);
     pi_time(c, compute, &job, &s->seconds, &median);
     const double p = (double)job.hits / n;
     const double std_error = 4 * sqrt(p * (1 - p) / n);

@@ -35,6 +35,7 @@ void json_begin(json_out *j, FILE *f)
 {
     j->f = f;
     j->items = 0;
+    j->depth = 0;
     fputc('{', f);
 }
 
@@ -44,17 +45,55 @@ void json_end(json_out *j)
     fflush(j->f);
 }
 
+/// Enter a nested level opened with character `open`.
+static void push(json_out *j, char open)
+{
+    fputc(open, j->f);
+    if (j->depth < 8)
+        j->outer[j->depth] = j->items;
+    j->depth++;
+    j->items = 0;
+}
+
+/// Leave a nested level, closing it with `close`.
+static void pop(json_out *j, char close)
+{
+    fputc(close, j->f);
+    j->depth--;
+    j->items = j->depth < 8 ? j->outer[j->depth] : 1;
+}
+
 void json_begin_obj(json_out *j, const char *k)
 {
     key(j, k);
-    fputc('{', j->f);
-    j->items = 0;
+    push(j, '{');
 }
 
 void json_end_obj(json_out *j)
 {
-    fputc('}', j->f);
-    j->items = 1;
+    pop(j, '}');
+}
+
+void json_begin_array(json_out *j, const char *k)
+{
+    key(j, k);
+    push(j, '[');
+}
+
+void json_begin_element(json_out *j)
+{
+    fputs(j->items++ ? ", " : "", j->f);
+    push(j, '{');
+}
+
+void json_end_element(json_out *j)
+{
+    pop(j, '}');
+}
+
+void json_end_array(json_out *j)
+{
+    pop(j, ']');
 }
 
 void json_str(json_out *j, const char *k, const char *val)

@@ -7,8 +7,10 @@
 
 /// A JSON object being written to a stream, one key at a time.
 typedef struct {
-    FILE *f;    ///< destination
-    int items;  ///< keys written at the current nesting level (for commas)
+    FILE *f;       ///< destination
+    int items;     ///< keys written at the current nesting level (for commas)
+    int depth;     ///< open nested objects and arrays
+    int outer[8];  ///< items of the enclosing levels
 } json_out;
 
 /// Open the top-level object.
@@ -22,6 +24,18 @@ void json_begin_obj(json_out *j, const char *key);
 
 /// Close the nested object.
 void json_end_obj(json_out *j);
+
+/// Open an array under key.
+void json_begin_array(json_out *j, const char *key);
+
+/// Open an object as the next element of the open array.
+void json_begin_element(json_out *j);
+
+/// Close the array element.
+void json_end_element(json_out *j);
+
+/// Close the array.
+void json_end_array(json_out *j);
 
 /// A string value (escaped).
 void json_str(json_out *j, const char *key, const char *val);

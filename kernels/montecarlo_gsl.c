@@ -40,7 +40,8 @@ uint64_t mc_hits_gsl(const char *type, uint64_t seed, int64_t n, int64_t w, int6
     if (!r)
         return UINT64_MAX;
     /* distinct, never 0 (GSL's "use the default seed") for W < 2^32 - 1 workers */
-    gsl_rng_set(r, 1 + (unsigned long)((seed + (uint64_t)w) % UINT64_C(0xFFFFFFFF)));
+    const uint64_t M = UINT64_C(0xFFFFFFFF);              /* no wrap at 2^64 */
+    gsl_rng_set(r, 1 + (unsigned long)((seed % M + (uint64_t)w % M) % M));
     for (int64_t k = 0; k < count; k++) {
         /* uniform in [0,1) truncated to 32 bits: the same exact test as Philox */
         const uint32_t x = (uint32_t)(gsl_rng_uniform(r) * 0x1p32);

@@ -46,10 +46,8 @@ for k in method n ranks threads pi abs_error error_bound seconds steps_per_secon
 done
 [ -z "$miss" ]
 ok $? "JSON keys present (missing:${miss:- none})"
-if command -v python3 >/dev/null; then
-    python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["method"]=="midpoint" and isinstance(d["build"], dict)' <<<"$out"
-    ok $? "JSON parses as one object"
-fi
+perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); exit !($d->{method} eq "midpoint" && ref $d->{build} eq "HASH")' <<<"$out"
+ok $? "JSON parses (perl JSON::PP) as one object with a build object"
 
 # human output: 16 decimals, error, truncation, bound, layout, time, rate
 out=$(mpi 2 "$PI" midpoint -n 1e7)
@@ -69,10 +67,19 @@ if [ "$(nproc)" -ge 2 ]; then
     ok $? "--bind-to none: no warning"
 fi
 
-# pi all: every method, summary table, exit 0
+# pi all: every method, summary table, exit 0; n = 1e9 gives the double nearest pi
 out=$(mpi 2 "$PI" all)
 rc=$?
-[ $rc -eq 0 ] && grep -q '^midpoint .* pass$' <<<"$out"
-ok $? "pi all prints the summary table with every method passing"
+[ $rc -eq 0 ] && grep -q '^midpoint  *1000000000 steps  *3.1415926535897931 .* pass$' <<<"$out" &&
+    grep -q '^montecarlo .* pass$' <<<"$out" && grep -q '^bbp .* pass$' <<<"$out"
+ok $? "pi all: summary table, every method passing, midpoint at 1e9 = 3.1415926535897931"
+out=$(mpi 2 "$PI" all --json)
+perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); my @r = @{$d->{results}};
+    exit !(@r == 3 && $d->{check} eq "pass" && $r[0]{pi} == 3.1415926535897931)' <<<"$out"
+ok $? "pi all --json: one object, three results"
+for m in "montecarlo -n 1e6" "bbp --hex-at 1000" "bbp --digits 100"; do
+    $PI $m --json | perl -MJSON::PP -e 'decode_json(join "", <STDIN>)'
+    ok $? "pi $m --json parses"
+done
 
 done_testing

@@ -72,6 +72,22 @@ int main(void)
            "Random123 known-answer vectors for philox4x32-10 (%d checked from %s%s)", checked,
            kat, bad < 0 ? ": missing, install librandom123-doc" : "");
 
+    /* Pinned values (from this implementation, checked by every build of it: clang -O3,
+     * gcc -O1 -march=x86-64 under the sanitizers): they catch a change of counter or
+     * key word order, which the all-zero known-answer vector cannot. */
+    {
+        uint32_t x, y;
+        mc_dart(UINT64_C(0x0123456789ABCDEF), UINT64_C(0xFEDCBA9876543210), &x, &y);
+        const philox4x32_ctr_t ctr = {{0x76543210, 0xFEDCBA98, 0, 0}};
+        const philox4x32_key_t key = {{0x89ABCDEF, 0x01234567}};
+        const philox4x32_ctr_t r = philox4x32_R(10, ctr, key);
+        tap_ok(x == 0x2c03a599 && y == 0xd8a290fc && r.v[0] == x && r.v[1] == y,
+               "dart 0xFEDCBA9876543210 of seed 0x0123456789ABCDEF: counter {lo, hi, 0, 0}, "
+               "key {lo, hi}: %08x %08x", x, y);
+        const uint64_t h = mc_hits_fast(1, 1000000, 0, 1);
+        tap_ok(h == 785125, "seed 1, 1e6 darts: 785125 hits (got %llu)", (unsigned long long)h);
+    }
+
     /* Exact hit test: edges, and the last hit / first miss of many columns. */
     static const uint32_t edge[] = {0, 1, 2, 0x7FFFFFFF, 0x80000000, 0xB504F333, 0xB504F334,
                                     0xFFFFFFFE, 0xFFFFFFFF};
@@ -190,6 +206,9 @@ int main(void)
         tap_ok(a == b && fabs(est - M_PI) < 4 * sigma,
                "gsl:%s: 2 workers, repeatable, estimate %.5f within 4 sigma", types[t], est);
     }
+    tap_ok(mc_hits_gsl("mt19937", UINT64_MAX, 100000, 0, 2) !=
+               mc_hits_gsl("mt19937", UINT64_MAX, 100000, 1, 2),
+           "seed 2^64-1: workers 0 and 1 still get different GSL seeds (no wrap)");
     tap_ok(mc_hits_gsl("mt19937", 5, 1000, 0, 2) != mc_hits_gsl("mt19937", 5, 1000, 1, 2) ||
                mc_hits_gsl("mt19937", 5, 100000, 0, 2) != mc_hits_gsl("mt19937", 5, 100000, 1, 2),
            "GSL workers get different streams");
