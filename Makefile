@@ -39,7 +39,8 @@ SAN_FLAGS  := -O1 -march=x86-64 -g -fno-omit-frame-pointer -fsanitize=address,un
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
-                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time
+                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
+                slurm-wlm munge
 
 KERNEL_SRC := $(wildcard kernels/*.c)
 DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c

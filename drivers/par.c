@@ -151,6 +151,41 @@ void par_sum_mpz_root(mpz_t x)
     free(displs);
 }
 
+void par_gather_text(const char *mine, size_t len, char *all)
+{
+    MPI_Gather(mine, (int)len, MPI_CHAR, all, (int)len, MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+void par_host_name(char *buf, size_t len)
+{
+    int n;
+    char name[MPI_MAX_PROCESSOR_NAME];
+    MPI_Get_processor_name(name, &n);
+    snprintf(buf, len, "%s", name);
+}
+
+void par_affinity_list(char *buf, size_t len)
+{
+    cpu_set_t set;
+    size_t used = 0;
+    buf[0] = '\0';
+    if (sched_getaffinity(0, sizeof set, &set) != 0) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    for (int c = 0; c < CPU_SETSIZE && used < len; c++) {
+        if (!CPU_ISSET(c, &set))
+            continue;
+        int e = c;
+        while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, &set))
+            e++;
+        used += (size_t)snprintf(buf + used, len - used, used ? ",%d" : "%d", c);
+        if (e > c && used < len)
+            used += (size_t)snprintf(buf + used, len - used, "-%d", e);
+        c = e;
+    }
+}
+
 int par_bcast_int(int v)
 {
     MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -39,6 +39,15 @@ void par_sum_u64_array(uint64_t *v, int n);
 /// Exact sum of a non-negative GMP integer over all ranks, result on rank 0 (others keep theirs).
 void par_sum_mpz_root(mpz_t x);
 
+/// Gather a fixed-size text of `len` bytes from every rank into all[rank * len] on rank 0.
+void par_gather_text(const char *mine, size_t len, char *all);
+
+/// This host's name.
+void par_host_name(char *buf, size_t len);
+
+/// The CPUs of this process's affinity mask as a list ("0-3,8"), into buf.
+void par_affinity_list(char *buf, size_t len);
+
 /// Broadcast an int from rank 0.
 int par_bcast_int(int v);
 

@@ -1,10 +1,14 @@
 /* pi.c - `pi METHOD [options]`: the workshop's pi computations under MPI + OpenMP. */
+#define _GNU_SOURCE /* sched_getcpu */
 #include "pi.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <omp.h>
+#include <sched.h>
 
 #include "cli.h"
 #include "par.h"
@@ -14,6 +18,33 @@ enum { MAX_THREADS = 4096, MAX_REPEAT = 64 };
 static const pi_method *const methods[] = {&pi_midpoint_method, &pi_montecarlo_method,
                                            &pi_bbp_method};
 static const int nmethods = (int)(sizeof methods / sizeof methods[0]);
+
+/// CPUs this rank may use: the union of its OpenMP places when OMP_PLACES binds
+/// threads (libgomp then binds the initial thread to one place, so the thread's own
+/// mask would say 1), else the process's affinity mask.  List into buf if given.
+static int rank_cpus(char *buf, size_t len)
+{
+    const int np = omp_get_num_places();
+    if (np <= 0 || omp_get_proc_bind() == omp_proc_bind_false) {
+        if (buf)
+            par_affinity_list(buf, len);
+        return par_affinity_cpus();
+    }
+    int n = 0, ids[4096];
+    size_t used = 0;
+    if (buf)
+        buf[0] = '\0';
+    for (int p = 0; p < np; p++) {
+        const int k = omp_get_place_num_procs(p);
+        if (k <= 0 || k > 4096)
+            continue;
+        omp_get_place_proc_ids(p, ids);
+        for (int i = 0; i < k; i++, n++)
+            if (buf && used < len)
+                used += (size_t)snprintf(buf + used, len - used, used ? ",%d" : "%d", ids[i]);
+    }
+    return n;
+}
 
 static void print_usage(FILE *f)
 {
@@ -25,6 +56,8 @@ static void print_usage(FILE *f)
     for (int i = 0; i < nmethods; i++)
         fprintf(f, "  %-11s %s\n", methods[i]->name, methods[i]->summary);
     fprintf(f, "  %-11s %s\n", "all", "run every method at its default size; summary table");
+    fprintf(f, "  %-11s %s\n", "layout",
+            "where every rank and thread runs (host, CPUs); --expect-ranks N");
     fprintf(f,
             "\n"
             "Work is split as the workshop's partialPi(rank, numProcesses, nSteps):\n"
@@ -188,6 +221,81 @@ static int parse_all(int argc, char **argv, pi_common *c)
     return 0;
 }
 
+/// `pi layout [--expect-ranks N]`: options (common ones only, plus the expectation).
+static int parse_layout(int argc, char **argv, pi_common *c, int64_t *expect)
+{
+    static const struct option longopts[] = {{"expect-ranks", required_argument, 0, 'E'},
+                                             PI_COMMON_LONGOPTS};
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":hT:R:", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            if (c->printer)
+                printf("usage: pi layout [--expect-ranks N] [--threads T]\n"
+                       "Prints where every rank and OpenMP thread runs: host, the rank's CPU\n"
+                       "affinity, each thread's CPU and OpenMP place.  With --expect-ranks N\n"
+                       "it fails (exit 1) unless the MPI world has N ranks: a launcher that\n"
+                       "started N singletons (srun without PMI for this MPI) is caught.\n"
+                       "example: srun --cpus-per-task=$SLURM_CPUS_PER_TASK pi layout "
+                       "--expect-ranks $SLURM_NTASKS\n");
+            return -1;
+        }
+        if (opt == 'E') {
+            if (pi_parse_count(c, "--expect-ranks", optarg, 1, INT32_MAX, expect))
+                return 2;
+            continue;
+        }
+        if (pi_common_option(c, opt, argv))
+            return 2;
+    }
+    if (optind < argc)
+        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+static int run_layout(const pi_common *c, const pi_layout *L, int64_t expect)
+{
+    enum { LEN = 1024 };
+    char mine[LEN], host[256], cpus[256], threads[LEN / 2] = "";
+    size_t used = 0;
+
+#pragma omp parallel num_threads(L->threads)
+    {
+#pragma omp for ordered schedule(static, 1)
+        for (int t = 0; t < L->threads; t++) {
+#pragma omp ordered
+            if (used < sizeof threads)
+                used += (size_t)snprintf(threads + used, sizeof threads - used, " t%d:cpu%d/place%d",
+                                         t, sched_getcpu(), omp_get_place_num());
+        }
+    }
+    par_host_name(host, sizeof host);
+    rank_cpus(cpus, sizeof cpus);
+    const char *node = getenv("SLURMD_NODENAME"); /* Slurm's node name, if any */
+    snprintf(mine, sizeof mine, "rank %d host %s%s%s cpus %s threads%s", L->rank, host,
+             node ? " node " : "", node ? node : "", cpus, threads);
+    char *all = c->printer ? malloc((size_t)L->ranks * LEN) : NULL;
+    par_gather_text(mine, LEN, all);
+    const int bad = expect && expect != L->ranks;
+    if (c->printer) {
+        printf("layout %d rank%s x %d thread%s on %d host%s", L->ranks, L->ranks == 1 ? "" : "s",
+               L->threads, L->threads == 1 ? "" : "s", L->hosts, L->hosts == 1 ? "" : "s");
+        if (expect)
+            printf(" (expected %lld rank%s: %s)", (long long)expect, expect == 1 ? "" : "s",
+                   bad ? "MISMATCH" : "ok");
+        printf("\n");
+        for (int r = 0; r < L->ranks; r++)
+            printf("  %s\n", all + (size_t)r * LEN);
+        free(all);
+        if (bad)
+            fprintf(stderr, "%s: FAILED: the MPI world has %d rank%s, expected %lld: the launcher "
+                            "started separate singletons or a different layout\n", c->prog,
+                    L->ranks, L->ranks == 1 ? "" : "s", (long long)expect);
+    }
+    return bad;
+}
+
 static int run_all(pi_common *c, const pi_layout *L)
 {
     pi_summary s[sizeof methods / sizeof methods[0]];
@@ -265,8 +373,11 @@ int main(int argc, char **argv)
         return 0;
     }
     snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
+    int64_t expect = 0;
     if (!strcmp(argv[1], "all")) {
         rc = parse_all(argc - 1, argv + 1, &c);
+    } else if (!strcmp(argv[1], "layout")) {
+        rc = parse_layout(argc - 1, argv + 1, &c, &expect);
     } else if ((m = find_method(argv[1])) != NULL) {
         opts = calloc(1, m->opts_size);
         if (!opts) {
@@ -279,8 +390,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < nmethods; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s, ", methods[i]->name);
         strcpy(c.prog, "pi");
-        rc = pi_usage_error(&c, "unknown method '%s' (choose %sall; see pi --help)", argv[1],
-                            list);
+        rc = pi_usage_error(&c, "unknown method '%s' (choose %sall, layout; see pi --help)",
+                            argv[1], list);
     }
     if (!rc && !c.threads) {        /* no --threads: OMP_NUM_THREADS, else 1 */
         const char *why = cli_env_threads(MAX_THREADS, &c.threads);
@@ -302,7 +413,7 @@ int main(int argc, char **argv)
     int tmin, tmax;
     c.printer = L.rank == 0;
     L.hosts = par_hosts();
-    par_minmax_int(par_affinity_cpus(), &L.cpus, &tmax);
+    par_minmax_int(rank_cpus(NULL, 0), &L.cpus, &tmax);
     par_minmax_int(c.threads, &tmin, &tmax);
     /* Warn when binding, not the machine, leaves threads without cores. */
     if (L.cpus > 0 && L.cpus < c.threads && L.cpus < par_online_cpus() && c.printer)
@@ -315,6 +426,8 @@ int main(int argc, char **argv)
     } else if (m) {
         pi_summary s;
         rc = m->run(opts, &c, &L, &s);
+    } else if (!strcmp(argv[1], "layout")) {
+        rc = run_layout(&c, &L, expect);
     } else {
         rc = run_all(&c, &L);
     }

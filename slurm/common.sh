@@ -1,0 +1,61 @@
+# common.sh - sourced by slurm/*.sbatch: site settings, modules, OpenMP placement, the launcher,
+# and the layout record that fails the job loudly when the MPI world is not what Slurm allocated.
+
+PI_ROOT=${PI_ROOT:-${SLURM_SUBMIT_DIR:-$PWD}}     # the project: submit from its top directory
+. "${PI_SITE:-$PI_ROOT/slurm/site.conf}"
+PI_BIN=${PI_BIN:-$PI_ROOT/bin}
+
+if [ -n "${PI_MODULES:-}" ]; then
+    if command -v module >/dev/null 2>&1; then
+        module load $PI_MODULES || { echo "FAILED: module load $PI_MODULES" >&2; exit 1; }
+    else
+        echo "note: no module command here; PI_MODULES='$PI_MODULES' not loaded" >&2
+    fi
+fi
+[ -x "$PI_BIN/pi" ] || { echo "FAILED: $PI_BIN/pi not found: run make first, or set PI_BIN" >&2; exit 1; }
+
+# Hybrid placement: one OpenMP thread per allocated CPU, packed on neighbouring cores.
+export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
+export OMP_PLACES=${OMP_PLACES:-cores}
+export OMP_PROC_BIND=${OMP_PROC_BIND:-close}
+[ "$(id -u)" = 0 ] && export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+# launch [-n RANKS] [-t THREADS] CMD...: start CMD on the allocation's ranks (or RANKS of them),
+# each with the task's CPUs (or THREADS cores).
+#   mpirun: Open MPI's launcher reads the allocation itself; ranks per node and cores per rank are
+#           given explicitly (--map-by ppr:N:node:PE=T --bind-to core), which works with any Slurm
+#           and needs no PMI support in it.
+#   srun:   Slurm's launcher; needs PMIx (PI_SRUN_MPI) matching the MPI.  Slurm 22.05 and 23.02
+#           do not pass --cpus-per-task on to srun, so it is given again.
+launch() {
+    local n=${SLURM_NTASKS:-1} t=${SLURM_CPUS_PER_TASK:-1} nodes=${SLURM_JOB_NUM_NODES:-1}
+    while [ "${1:-}" = -n ] || [ "${1:-}" = -t ]; do
+        if [ "$1" = -n ]; then n=$2; else t=$2; fi
+        shift 2
+    done
+    local per=$(( (n + nodes - 1) / nodes ))
+    case $PI_LAUNCHER in
+    mpirun)
+        mpirun -np "$n" --map-by "ppr:$per:node:PE=$t" --bind-to core \
+            -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@" ;;
+    srun)
+        srun --mpi="$PI_SRUN_MPI" -n "$n" --cpus-per-task="$t" "$@" ;;
+    *)
+        echo "FAILED: PI_LAUNCHER must be mpirun or srun, not '$PI_LAUNCHER'" >&2
+        return 1 ;;
+    esac
+}
+
+# record_layout [-n RANKS] [-t THREADS]: the job's layout and placement in its output; fail
+# loudly when the MPI world is not the RANKS ranks expected.
+record_layout() {
+    local n=${SLURM_NTASKS:-1}
+    if [ "${1:-}" = -n ]; then n=$2; fi
+    echo "job ${SLURM_JOB_ID:-?}: ${SLURM_JOB_NUM_NODES:-1} node(s) ${SLURM_JOB_NODELIST:-}," \
+         "$n rank(s) x ${OMP_NUM_THREADS} thread(s), launcher $PI_LAUNCHER," \
+         "OMP_PLACES=$OMP_PLACES OMP_PROC_BIND=$OMP_PROC_BIND"
+    if ! launch "$@" "$PI_BIN/pi" layout --expect-ranks "$n"; then
+        echo "FAILED: the MPI world is not the $n ranks Slurm allocated (see above)" >&2
+        exit 1
+    fi
+}
