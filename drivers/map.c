@@ -223,7 +223,7 @@ int main(int argc, char **argv)
     map_opts o = {.printer = par_launch_rank() == 0};
     int rc = parse(argc, argv, &o);
     if (rc)
-        return rc < 0 ? 0 : rc;
+        return rc < 0 ? 0 : par_exit_together(rc);
     if (par_init(&argc, &argv)) {
         par_finalize();
         return 1;
@@ -235,6 +235,7 @@ int main(int argc, char **argv)
     if (tmin != tmax) {
         fail(&o, "ranks disagree on the thread count%s%s: set OMP_NUM_THREADS or --threads "
                  "the same for all", "", "");
+        par_barrier();
         par_finalize();
         return 2;
     }
@@ -257,6 +258,7 @@ int main(int argc, char **argv)
     if (o.output && snprintf(outtmp, sizeof tmp_names[2], "%s.tmp.%s", o.output,
                              strrchr(base, '-') + 1) >= (int)sizeof tmp_names[2]) {
         fail(&o, "output name too long: '%s'%s", o.output, "");
+        par_barrier();
         par_finalize();
         return 2;
     }

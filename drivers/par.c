@@ -26,6 +26,26 @@ int par_launch_rank(void)
     return 0;
 }
 
+int par_launch_size(void)
+{
+    static const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"};
+    int size = 1;
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && atoi(v) > size)
+            size = atoi(v);
+    }
+    return size;
+}
+
+int par_exit_together(int rc)
+{
+    if (par_launch_size() > 1 && par_init(NULL, NULL) == 0)
+        par_barrier();
+    par_finalize();
+    return rc;
+}
+
 static void u128_sum(void *in, void *inout, int *len, MPI_Datatype *type)
 {
     (void)type;

@@ -12,6 +12,14 @@
 /// Rank this process gets, read from the launcher's environment before MPI_Init (0 if none).
 int par_launch_rank(void);
 
+/// Number of processes the launcher started (from its environment, before MPI_Init; 1 if none).
+int par_launch_size(void);
+
+/// Leave after a usage error found before MPI started: with several processes, meet the
+/// others in a barrier first, so the one message is out before any process exits (mpirun
+/// ends the whole job at the first non-zero exit).  Returns rc.
+int par_exit_together(int rc);
+
 /// Start MPI (threads funneled); returns 0 or prints why on rank 0 and returns 1.
 int par_init(int *argc, char ***argv);
 

@@ -75,6 +75,14 @@ static void print_usage(FILE *f)
             "exit status: 0 success, 1 self-check or runtime failure, 2 usage error\n");
 }
 
+double pi_check_scale(void)
+{
+    const char *e = getenv("PI_CHECK_SCALE");
+    char *end;
+    const double v = e && *e ? strtod(e, &end) : 1.0;
+    return e && *e && (*end || !(v >= 0)) ? 1.0 : v;
+}
+
 int pi_usage_error(const pi_common *c, const char *fmt, ...)
 {
     va_list ap;
@@ -365,7 +373,7 @@ int main(int argc, char **argv)
     if (argc < 2) {
         if (c.printer)
             print_usage(stderr);
-        return 2;
+        return par_exit_together(2);
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         if (c.printer)
@@ -401,7 +409,7 @@ int main(int argc, char **argv)
     }
     if (rc) {                       /* decided before MPI starts: same on every rank */
         free(opts);
-        return rc < 0 ? 0 : rc;
+        return rc < 0 ? 0 : par_exit_together(rc);
     }
 
     if (par_init(&argc, &argv)) {
@@ -436,7 +444,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot write the report to standard output\n", c.prog);
         rc = 1;
     }
-    rc = par_bcast_int(rc);
+    rc = par_bcast_int(rc);          /* also: every message is out before anyone exits */
     par_finalize();
     return rc;
 }

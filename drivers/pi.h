@@ -65,6 +65,10 @@ extern const pi_method pi_bbp_method;
     {"threads", required_argument, 0, 'T'}, {"repeat", required_argument, 0, 'R'}, \
         {"json", no_argument, 0, 'J'}, {"help", no_argument, 0, 'h'}, { 0, 0, 0, 0 }
 
+/// Factor on every self-check bound: PI_CHECK_SCALE from the environment (default 1; 0 makes
+/// every check fail, which is how the tests exercise the failure path).
+double pi_check_scale(void);
+
 /// Usage error: one line "prog: message" on stderr from the printer; returns 2.
 int pi_usage_error(const pi_common *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

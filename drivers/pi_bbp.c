@@ -348,7 +348,8 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
     const size_t cmp = strlen(job.text) < strlen(ref) ? strlen(job.text) : strlen(ref);
     s->pi = strtod(head, NULL);
     s->abs_error = pi_abs_error(s->pi);
-    s->error_bound = pow(10.0, -(double)(o->digits < 17 ? o->digits : 17)) + 0x1p-52;
+    s->error_bound = (pow(10.0, -(double)(o->digits < 17 ? o->digits : 17)) + 0x1p-52) *
+                     pi_check_scale();
     s->pass = strncmp(job.text, ref, cmp - 1) == 0 && s->abs_error <= s->error_bound;
 
     if (f && (e = finish_tmp(f, job.text, o->out)) != 0) {

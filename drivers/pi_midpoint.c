@@ -110,7 +110,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
     pi_time(c, compute, &job, &s->seconds, &median);
     s->pi = midpoint_pi(job.total, o->steps);
     s->abs_error = pi_abs_error(s->pi);
-    s->error_bound = trunc + rounding;
+    s->error_bound = (trunc + rounding) * pi_check_scale();
     s->rate = (double)o->steps / s->seconds;
     s->pass = s->abs_error <= s->error_bound;
     if (!c->printer || c->quiet)

@@ -197,7 +197,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
     const double std_error = 4 * sqrt(p * (1 - p) / n);
     s->pi = 4 * p;
     s->abs_error = pi_abs_error(s->pi);
-    s->error_bound = 6 * sigma;
+    s->error_bound = 6 * sigma * pi_check_scale();
     s->rate = n / s->seconds;
     s->pass = s->abs_error <= s->error_bound && job.hits <= (uint64_t)o->samples;
     const double sigmas = (s->pi - M_PI) / sigma;
@@ -237,8 +237,8 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
                    "               result, depend on the ranks x threads layout\n");
     }
     if (!s->pass)
-        fprintf(stderr, "%s: self-check FAILED: estimate is %.2f sigma from pi (limit 6)\n",
-                c->prog, fabs(sigmas));
+        fprintf(stderr, "%s: self-check FAILED: estimate is %.2f sigma from pi (limit %.3g)\n",
+                c->prog, fabs(sigmas), 6 * pi_check_scale());
     return !s->pass;
 }
 

@@ -82,10 +82,33 @@ GSL_RNG_SEED=x1 "$PI" montecarlo --rng gsl >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -qF "GSL_RNG_SEED 'x1'" "$tmp/err"
 ok $? "GSL_RNG_SEED=x1: exit 2 naming it"
 
+# the message is never lost: mpirun ends the job at the first non-zero exit
+lost=0
+for i in 1 2 3 4 5 6 7 8; do
+    mpi 4 "$PI" midpoint -n 1.5 >/dev/null 2>"$tmp/err"
+    [ "$(grep -c "^pi midpoint: invalid --steps '1.5'" "$tmp/err")" -eq 1 ] || lost=$((lost + 1))
+done
+ok $lost "8 runs at np=4: the message is there once every time ($lost lost)"
+
 # a bad OMP_NUM_THREADS is named too
 OMP_NUM_THREADS=abc "$PI" midpoint -n 10 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -qF "OMP_NUM_THREADS 'abc'" "$tmp/err"
 ok $? "OMP_NUM_THREADS=abc: exit 2 naming it"
+
+# the self-check's failure path: PI_CHECK_SCALE=0 shrinks every bound to 0
+for m in "midpoint -n 1e6" "montecarlo -n 1e5" "bbp --digits 30"; do
+    PI_CHECK_SCALE=0 "$PI" $m >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q 'self-check FAILED' "$tmp/err" && grep -qE '(FAIL|fail)' "$tmp/out" "$tmp/err"
+    ok $? "pi $m with every bound at 0: FAIL reported, exit $rc"
+done
+PI_CHECK_SCALE=0 mpi 2 "$PI" midpoint -n 1e6 --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(jfield check <"$tmp/out")" = fail ] && [ "$(grep -c 'self-check FAILED' "$tmp/err")" -eq 1 ]
+ok $? "under mpirun: \"check\": \"fail\", said once, exit $rc"
+PI_CHECK_SCALE=0 mpi 2 "$PI" all >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ "$(grep -c 'FAIL$' "$tmp/out")" -eq 3 ]
+ok $? "pi all with every bound at 0: three FAIL rows, exit 1"
 
 # no arguments: usage on stderr, exit 2; --help: usage on stdout, exit 0
 "$PI" >"$tmp/out" 2>"$tmp/err"
