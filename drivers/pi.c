@@ -204,58 +204,41 @@ static const pi_method *find_method(const char *name)
     return NULL;
 }
 
-/// `pi all`: parse options, then run each method at its defaults and tabulate.
-static int parse_all(int argc, char **argv, pi_common *c)
-{
-    static const struct option longopts[] = {PI_COMMON_LONGOPTS};
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":hT:R:", longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            if (c->printer)
-                printf("usage: pi all [--threads T] [--repeat R] [--json]\n"
-                       "Runs every method at its default size and prints a summary table\n"
-                       "(with --json: one JSON object, the table in \"results\").\n"
-                       "example: mpirun -np 2 pi all\n");
-            return -1;
-        }
-        int rc = pi_common_option(c, opt, argv);
-        if (rc)
-            return 2;
-    }
-    if (optind < argc)
-        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
-    return 0;
-}
+static const char all_help[] =
+    "usage: pi all [--threads T] [--repeat R] [--json]\n"
+    "Runs every method at its default size and prints a summary table\n"
+    "(with --json: one JSON object, the table in \"results\").\n"
+    "example: mpirun -np 2 pi all\n";
 
-/// `pi layout [--expect-ranks N]`: options (common ones only, plus the expectation).
-static int parse_layout(int argc, char **argv, pi_common *c, int64_t *expect)
+static const char layout_help[] =
+    "usage: pi layout [--expect-ranks N] [--threads T]\n"
+    "Prints where every rank and OpenMP thread runs: host, the rank's CPUs, each\n"
+    "thread's CPU and OpenMP place.  With --expect-ranks N it fails (exit 1) unless\n"
+    "the MPI world has N ranks: a launcher that started N singletons (srun without\n"
+    "PMI for this MPI) is caught.\n"
+    "example: srun --cpus-per-task=$SLURM_CPUS_PER_TASK pi layout --expect-ranks $SLURM_NTASKS\n";
+
+/// Options of `pi all` and `pi layout`: the common ones, and --expect-ranks when expect is given.
+static int parse_plain(int argc, char **argv, pi_common *c, const char *help, int64_t *expect)
 {
-    static const struct option longopts[] = {{"expect-ranks", required_argument, 0, 'E'},
-                                             PI_COMMON_LONGOPTS};
+    static const struct option all_opts[] = {PI_COMMON_LONGOPTS};
+    static const struct option layout_opts[] = {{"expect-ranks", required_argument, 0, 'E'},
+                                                PI_COMMON_LONGOPTS};
     int opt;
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, ":hT:R:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":h", expect ? layout_opts : all_opts, NULL)) != -1) {
         if (opt == 'h') {
             if (c->printer)
-                printf("usage: pi layout [--expect-ranks N] [--threads T]\n"
-                       "Prints where every rank and OpenMP thread runs: host, the rank's CPU\n"
-                       "affinity, each thread's CPU and OpenMP place.  With --expect-ranks N\n"
-                       "it fails (exit 1) unless the MPI world has N ranks: a launcher that\n"
-                       "started N singletons (srun without PMI for this MPI) is caught.\n"
-                       "example: srun --cpus-per-task=$SLURM_CPUS_PER_TASK pi layout "
-                       "--expect-ranks $SLURM_NTASKS\n");
+                fputs(help, stdout);
             return -1;
         }
         if (opt == 'E') {
             if (pi_parse_count(c, "--expect-ranks", optarg, 1, INT32_MAX, expect))
                 return 2;
-            continue;
-        }
-        if (pi_common_option(c, opt, argv))
+        } else if (pi_common_option(c, opt, argv)) {
             return 2;
+        }
     }
     if (optind < argc)
         return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
@@ -383,9 +366,9 @@ int main(int argc, char **argv)
     snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
     int64_t expect = 0;
     if (!strcmp(argv[1], "all")) {
-        rc = parse_all(argc - 1, argv + 1, &c);
+        rc = parse_plain(argc - 1, argv + 1, &c, all_help, NULL);
     } else if (!strcmp(argv[1], "layout")) {
-        rc = parse_layout(argc - 1, argv + 1, &c, &expect);
+        rc = parse_plain(argc - 1, argv + 1, &c, layout_help, &expect);
     } else if ((m = find_method(argv[1])) != NULL) {
         opts = calloc(1, m->opts_size);
         if (!opts) {
