@@ -45,15 +45,17 @@ static void usage(FILE *f)
             "partialPi: record i goes to worker i mod W (W = ranks x threads), or with\n"
             "--schedule dynamic in chunks claimed from an MPI atomic counter.\n"
             "\n"
-            "  INPUT             text: one record per line, columns separated by spaces or\n"
-            "                    a comma, '#' comments and blank lines skipped; a malformed\n"
-            "                    record stops the run with FILE:LINE: reason (exit 2)\n"
+            "  INPUT             text: one record per line (at most 65536 bytes), columns\n"
+            "                    separated by spaces or a comma, '#' comments and blank\n"
+            "                    lines skipped; a malformed record stops the run with\n"
+            "                    FILE:LINE: reason (exit 2)\n"
             "  -o, --output F    write F under a temporary name, renamed when complete\n"
             "      --binary      raw little-endian float64 records (arity columns) in and out\n"
             "      --schedule S  cyclic (default) or dynamic (for tasks of uneven cost)\n"
             "      --chunk N     records per rank per round (cyclic, default 262144) or per\n"
             "                    claim (dynamic, default records/(16 ranks), 1..65536)\n"
-            "      --format FMT  printf format of one result (default %%.17g: exact round trip)\n"
+            "      --format FMT  printf format of one result (default %%.17g: exact round\n"
+            "                    trip; width and precision at most 100)\n"
             "      --threads T   OpenMP threads per rank (default OMP_NUM_THREADS, else 1)\n"
             "      --tmpdir DIR  intermediate files for text input, on a file system every\n"
             "                    rank sees (default: OUTPUT's directory, else $TMPDIR or /tmp)\n"
@@ -255,10 +257,33 @@ int main(int argc, char **argv)
         snprintf(recs, sizeof tmp_names[0], "%s.records", base);
     if (!o.binary || !o.output)
         snprintf(res, sizeof tmp_names[1], "%s.results", base);
+    /* the output's temporary: OUT.tmp.<pid>-<time>, unique per run */
     if (o.output && snprintf(outtmp, sizeof tmp_names[2], "%s.tmp.%s", o.output,
-                             strrchr(base, '-') + 1) >= (int)sizeof tmp_names[2]) {
+                             base + strlen(dir) + strlen("/.map-")) >= (int)sizeof tmp_names[2]) {
         fail(&o, "output name too long: '%s'%s", o.output, "");
         par_barrier();
+        par_finalize();
+        return 2;
+    }
+    /* directories that must be writable, checked before any work */
+    int bad_dir = 0;
+    char outdir[3000];
+    if (rank == 0) {
+        if (o.output) {
+            dirname_of(o.output, outdir, sizeof outdir);
+            if (access(outdir, W_OK) != 0) {
+                fprintf(stderr, "map: cannot write -o '%s': directory '%s': %s\n", o.output,
+                        outdir, strerror(errno));
+                bad_dir = 1;
+            }
+        }
+        if (!bad_dir && (!o.binary || !o.output) && access(dir, W_OK) != 0) {
+            fprintf(stderr, "map: cannot write temporary files in '%s' (--tmpdir): %s\n", dir,
+                    strerror(errno));
+            bad_dir = 1;
+        }
+    }
+    if (par_bcast_int(bad_dir)) {
         par_finalize();
         return 2;
     }

@@ -12,6 +12,7 @@
 
 enum {
     TEXT_PART_MIN = 256,   ///< bytes of text per rank per round: 16 x --chunk, at least this
+    TEXT_PART_MAX = 1 << 22, ///< ... and at most this
     LOOKAHEAD = 1 << 16,   ///< longest line: bytes read past a part to finish its last line
     FORMAT_CHUNK = 1 << 16 ///< records formatted per rank per round
 };
@@ -82,7 +83,11 @@ static int stdin_to_records(const map_job *job, MPI_File out, int64_t *nrecords)
             lineno++;
             if (len && line[len - 1] == '\n')
                 len--;
-            line_kind k = records_parse_line(line, (size_t)len, a, rec, why, sizeof why);
+            line_kind k = len > LOOKAHEAD ? LINE_BAD
+                                          : records_parse_line(line, (size_t)len, a, rec, why,
+                                                               sizeof why);
+            if (len > LOOKAHEAD)
+                snprintf(why, sizeof why, "line longer than %d bytes", LOOKAHEAD);
             const char *bad = k == LINE_RECORD && job->t->check ? job->t->check(rec) : NULL;
             if (k == LINE_BAD || bad) {
                 fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)lineno, bad ? bad : why);
@@ -124,11 +129,15 @@ int mapio_text_to_records(const map_job *job, const char *path, const char *reco
         return 2;
     }
     MPI_File_get_size(in, &S);
-    const int64_t part = job->chunk > 0 ? (16 * job->chunk > TEXT_PART_MIN ? 16 * job->chunk
-                                                                           : TEXT_PART_MIN)
-                                        : 16 * 65536;
+    int64_t part = job->chunk > 0 ? 16 * job->chunk : 16 * 65536;
+    part = part < TEXT_PART_MIN ? TEXT_PART_MIN : (part > TEXT_PART_MAX ? TEXT_PART_MAX : part);
     char *buf = malloc((size_t)part + LOOKAHEAD + 1);
-    double *recs = malloc((size_t)part * (size_t)a * sizeof *recs);
+    /* a record takes at least 2 bytes ("1\n"), but for the last line of the file */
+    double *recs = malloc(((size_t)part / 2 + 1) * (size_t)a * sizeof *recs);
+    if (!buf || !recs) {
+        fprintf(stderr, "map: out of memory for a %lld-byte text part\n", (long long)part);
+        exit(1);
+    }
     int64_t line_base = 0, rec_base = 0;
 
     for (MPI_Offset ws = 0; ws < S && !rc; ws += (MPI_Offset)R * part) {
@@ -158,7 +167,7 @@ int mapio_text_to_records(const map_job *job, const char *path, const char *reco
             MPI_Offset q = p;
             while (q < rd1 && b[q] != '\n')
                 q++;
-            if (q == rd1 && rd1 < S) {
+            if ((q == rd1 && rd1 < S) || q - p > LOOKAHEAD) {  /* one limit, any part size */
                 bad_nl = nl_before;
                 snprintf(why, sizeof why, "line longer than %d bytes", LOOKAHEAD);
                 break;
@@ -421,8 +430,13 @@ static size_t format_values(const char *fmt, const double *v, int64_t cnt, char 
                 (*text)[len++] = '\n';
                 break;
             }
-            *cap = 2 * *cap + (size_t)(n > 0 ? n : 0) + 64;
-            *text = realloc(*text, *cap);
+            char *grown = n < 0 ? NULL : realloc(*text, 2 * *cap + (size_t)n + 64);
+            if (!grown) {                    /* formats are checked: not expected */
+                fprintf(stderr, "map: cannot format %g with '%s'\n", v[j], fmt);
+                exit(1);
+            }
+            *cap = 2 * *cap + (size_t)n + 64;
+            *text = grown;
         }
     }
     return len;

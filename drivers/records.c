@@ -78,10 +78,16 @@ const char *records_check_format(const char *fmt)
         }
         p++;
         p += strspn(p, "-+ #0");            /* flags */
-        p += strspn(p, "0123456789");       /* width */
+        const size_t width = strspn(p, "0123456789");
+        if (width > 3 || (width && atoi(p) > 100))
+            return "width at most 100";
+        p += width;
         if (*p == '.') {
             p++;
-            p += strspn(p, "0123456789");   /* precision */
+            const size_t prec = strspn(p, "0123456789");
+            if (prec > 3 || (prec && atoi(p) > 100))
+                return "precision at most 100";
+            p += prec;
         }
         if (!*p || !strchr("eEfFgGaA", *p))
             return "only one double conversion (%e %f %g %a, with flags, width, precision)";

@@ -123,6 +123,21 @@ for c in "'nope'|nope	temps.txt" "'missing.txt'|celsius	missing.txt" "'fast'|cel
     [ $rc -eq 2 ] && [ "$(grep -c "^map: .*$want" err.txt)" -eq 1 ] && [ ! -s out.txt ]
     ok $? "map ${args[*]}: exit $rc, one message naming $want"
 done
+"$MAP" double temps.txt --format '%99999999999g' >out.txt 2>err.txt
+[ $? -eq 2 ] && grep -q "invalid --format '%99999999999g': width at most 100" err.txt && [ ! -s out.txt ]
+ok $? "--format with an absurd width refused before any work"
+mpi 2 "$MAP" double temps.txt -o nodir/out.txt >out.txt 2>err.txt
+[ $? -eq 2 ] && [ "$(grep -c "cannot write -o 'nodir/out.txt': directory 'nodir'" err.txt)" -eq 1 ] && [ ! -e nodir ]
+ok $? "-o into a missing directory: exit 2 naming it, nothing created"
+awk 'BEGIN { print 1; s = "#"; while (length(s) < 70000) s = s "xxxxxxxxxx"; print s; print 2 }' >long.txt
+for c in 1 65536; do
+    "$MAP" double long.txt --chunk $c >out.txt 2>err.txt
+    [ $? -eq 2 ] && grep -q '^long.txt:2: line longer than 65536 bytes$' err.txt
+    ok $? "a 70000-byte line is refused the same way at --chunk $c"
+done
+"$MAP" double <long.txt >out.txt 2>err.txt
+[ $? -eq 2 ] && grep -q '^stdin:2: line longer than 65536 bytes$' err.txt
+ok $? "... and on standard input"
 "$MAP" celsius --binary >/dev/null 2>err.txt
 [ $? -eq 2 ] && grep -q 'needs an INPUT file' err.txt
 ok $? "--binary from stdin refused"

@@ -129,5 +129,9 @@ int main(void)
                records_check_format("%n") && records_check_format("%*g") &&
                records_check_format("%g\n"),
            "formats %%s %%d '%%g %%g' none %%n %%*g and newline refused");
+    tap_ok(!records_check_format("%100.100g") && records_check_format("%101g") &&
+               records_check_format("%.101g") && records_check_format("%99999999999g") &&
+               records_check_format("%.99999999999g"),
+           "width and precision up to 100; 101 and 99999999999 refused");
     return tap_done();
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# slurm_scripts.t - the sbatch scripts' argument handling, run directly with a faked job environment
+# (no Slurm daemons needed; tests/slurm.t runs them for real).
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+job() { # run a script as if Slurm had started it on one node with 2 tasks
+    env SLURM_SUBMIT_DIR="$TOP" SLURM_JOB_ID=7 SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 \
+        SLURM_JOB_NUM_NODES=1 SLURM_ARRAY_JOB_ID=7 SLURM_ARRAY_TASK_ID=0 PI_MODULES= \
+        SCALING_DIR="$tmp/sc" bash "$@"
+}
+job "$TOP/slurm/scaling.sbatch" bbp --digits 10 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "use midpoint or montecarlo, not 'bbp'" "$tmp/err" && [ -z "$(ls "$tmp/sc" 2>/dev/null)" ]
+ok $? "scaling.sbatch refuses methods without -n, leaves no file"
+job "$TOP/slurm/map.sbatch" celsius >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'usage: sbatch slurm/map.sbatch TRANSFORM IN OUT' "$tmp/err"
+ok $? "map.sbatch without IN and OUT: usage, exit 2"
+(cd "$tmp" && env -u SLURM_SUBMIT_DIR PI_ROOT= bash "$TOP/slurm/pi.sbatch" >"$tmp/out" 2>"$tmp/err")
+[ $? -eq 1 ] && grep -q "slurm/common.sh not found: submit from the project's top directory" "$tmp/err"
+ok $? "submitted from elsewhere: says to submit from the top directory or set PI_ROOT"
+PI_LAUNCHER=bogus job "$TOP/slurm/pi.sbatch" >"$tmp/out" 2>"$tmp/err"
+[ $? -ne 0 ] && grep -q "PI_LAUNCHER must be mpirun or srun, not 'bogus'" "$tmp/err"
+ok $? "an unknown launcher is named"
+job "$TOP/slurm/pi.sbatch" midpoint -n 1e6 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q '^layout 2 ranks x 1 thread .*(expected 2 ranks: ok)' "$tmp/out" &&
+    grep -q '^check  *pass' "$tmp/out"
+ok $? "pi.sbatch outside Slurm with a faked 2-task job: mpirun layout recorded, pi passes"
+done_testing
