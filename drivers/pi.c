@@ -108,7 +108,8 @@ int pi_parse_count(const pi_common *c, const char *name, const char *arg, int64_
     return pi_usage_error(c, "invalid %s '%s': %s", name, arg, why);
 }
 
-int pi_common_option(pi_common *c, int opt, char **argv)
+/// Handle getopt's result `opt` if it is common (or an error): 0 handled, 2 error, 1 not common.
+static int common_option(pi_common *c, int opt, char **argv)
 {
     int64_t v;
     switch (opt) {
@@ -134,6 +135,28 @@ int pi_common_option(pi_common *c, int opt, char **argv)
     default:
         return 1;
     }
+}
+
+int pi_parse_options(pi_common *c, int argc, char **argv, const char *shortopts,
+                     const struct option *longopts, void (*usage)(void), pi_option_fn own,
+                     void *state)
+{
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            if (c->printer)
+                usage();
+            return -1;
+        }
+        const int rc = common_option(c, opt, argv);
+        if (rc == 1 ? own(c, opt, optarg, state) : rc)
+            return 2;
+    }
+    if (optind < argc)
+        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    return 0;
 }
 
 void pi_time(const pi_common *c, void (*fn)(void *), void *arg, double *best,
@@ -204,45 +227,30 @@ static const pi_method *find_method(const char *name)
     return NULL;
 }
 
-static const char all_help[] =
-    "usage: pi all [--threads T] [--repeat R] [--json]\n"
-    "Runs every method at its default size and prints a summary table\n"
-    "(with --json: one JSON object, the table in \"results\").\n"
-    "example: mpirun -np 2 pi all\n";
-
-static const char layout_help[] =
-    "usage: pi layout [--expect-ranks N] [--threads T]\n"
-    "Prints where every rank and OpenMP thread runs: host, the rank's CPUs, each\n"
-    "thread's CPU and OpenMP place.  With --expect-ranks N it fails (exit 1) unless\n"
-    "the MPI world has N ranks: a launcher that started N singletons (srun without\n"
-    "PMI for this MPI) is caught.\n"
-    "example: srun --cpus-per-task=$SLURM_CPUS_PER_TASK pi layout --expect-ranks $SLURM_NTASKS\n";
-
-/// Options of `pi all` and `pi layout`: the common ones, and --expect-ranks when expect is given.
-static int parse_plain(int argc, char **argv, pi_common *c, const char *help, int64_t *expect)
+static void all_usage(void)
 {
-    static const struct option all_opts[] = {PI_COMMON_LONGOPTS};
-    static const struct option layout_opts[] = {{"expect-ranks", required_argument, 0, 'E'},
-                                                PI_COMMON_LONGOPTS};
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":h", expect ? layout_opts : all_opts, NULL)) != -1) {
-        if (opt == 'h') {
-            if (c->printer)
-                fputs(help, stdout);
-            return -1;
-        }
-        if (opt == 'E') {
-            if (pi_parse_count(c, "--expect-ranks", optarg, 1, INT32_MAX, expect))
-                return 2;
-        } else if (pi_common_option(c, opt, argv)) {
-            return 2;
-        }
-    }
-    if (optind < argc)
-        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
-    return 0;
+    printf("usage: pi all [--threads T] [--repeat R] [--json]\n"
+           "Runs every method at its default size and prints a summary table\n"
+           "(with --json: one JSON object, the table in \"results\").\n"
+           "example: mpirun -np 2 pi all\n");
+}
+
+static void layout_usage(void)
+{
+    printf("usage: pi layout [--expect-ranks N] [--threads T]\n"
+           "Prints where every rank and OpenMP thread runs: host, the rank's CPUs, each\n"
+           "thread's CPU and OpenMP place.  With --expect-ranks N it fails (exit 1) unless\n"
+           "the MPI world has N ranks: a launcher that started N singletons (srun without\n"
+           "PMI for this MPI) is caught.\n"
+           "example: srun --cpus-per-task=$SLURM_CPUS_PER_TASK pi layout "
+           "--expect-ranks $SLURM_NTASKS\n");
+}
+
+/// `pi layout --expect-ranks N` (the only option of its own; `pi all` has none).
+static int layout_option(pi_common *c, int opt, const char *arg, void *expect)
+{
+    (void)opt;
+    return pi_parse_count(c, "--expect-ranks", arg, 1, INT32_MAX, expect);
 }
 
 static int run_layout(const pi_common *c, const pi_layout *L, int64_t expect)
@@ -365,10 +373,15 @@ int main(int argc, char **argv)
     }
     snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
     int64_t expect = 0;
+    static const struct option all_opts[] = {PI_COMMON_LONGOPTS};
+    static const struct option layout_opts[] = {{"expect-ranks", required_argument, 0, 'E'},
+                                                PI_COMMON_LONGOPTS};
     if (!strcmp(argv[1], "all")) {
-        rc = parse_plain(argc - 1, argv + 1, &c, all_help, NULL);
+        rc = pi_parse_options(&c, argc - 1, argv + 1, ":h", all_opts, all_usage, layout_option,
+                              &expect);
     } else if (!strcmp(argv[1], "layout")) {
-        rc = parse_plain(argc - 1, argv + 1, &c, layout_help, &expect);
+        rc = pi_parse_options(&c, argc - 1, argv + 1, ":h", layout_opts, layout_usage,
+                              layout_option, &expect);
     } else if ((m = find_method(argv[1])) != NULL) {
         opts = calloc(1, m->opts_size);
         if (!opts) {

@@ -73,8 +73,14 @@ double pi_check_scale(void);
 int pi_usage_error(const pi_common *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/// Handle getopt's result `opt` if it is common (or an error): 0 handled, 2 error, 1 not common.
-int pi_common_option(pi_common *c, int opt, char **argv);
+/// A method's own option `opt` with value `arg` (NULL if none): 0 taken, 2 usage error (said).
+typedef int (*pi_option_fn)(pi_common *c, int opt, const char *arg, void *state);
+
+/// Parse argv (argv[0] = the method): the common options and -h here, the method's own through
+/// `own`; no stray arguments.  0 ok, -1 help shown (`usage`), 2 usage error (said).
+int pi_parse_options(pi_common *c, int argc, char **argv, const char *shortopts,
+                     const struct option *longopts, void (*usage)(void), pi_option_fn own,
+                     void *state);
 
 /// Parse option value `arg` of `--name` as a count in [min, max]; 0 ok, 2 error (said).
 int pi_parse_count(const pi_common *c, const char *name, const char *arg, int64_t min,

@@ -60,6 +60,51 @@ static void usage(void)
            MAX_HEX_DIGITS, DEFAULT_DIGITS);
 }
 
+/// Option state while parsing: which modes were asked for.
+typedef struct {
+    bbp_opts *o;        ///< the options being filled
+    int digits_given;   ///< --digits seen
+    int hexdig_given;   ///< --hex-digits seen
+    const char *kernel; ///< --kernel as given
+} bbp_args;
+
+static int option(pi_common *c, int opt, const char *arg, void *vargs)
+{
+    bbp_args *a = vargs;
+    bbp_opts *o = a->o;
+    int64_t v;
+    switch (opt) {
+    case 'x':
+        return pi_parse_count(c, "--hex-at", arg, 1, BBP_MAX_HEX_AT, &o->hex_at);
+    case 'K':
+        if (pi_parse_count(c, "--hex-digits", arg, 1, MAX_HEX_DIGITS, &v))
+            return 2;
+        o->hex_digits = (int)v;
+        a->hexdig_given = 1;
+        return 0;
+    case 'd':
+        if (cli_parse_count(arg, 1, MAX_DIGITS, &v) && !cli_parse_count(arg, 1, INT64_MAX, &v)) {
+            /* a real number, just absurd: say what it would take */
+            const double bytes = 6.0 * (double)v; /* pos, neg, work, string */
+            return pi_usage_error(c, "invalid --digits '%s': too large (at most %lld; "
+                                  "%s digits would need about %.0f %s of memory and "
+                                  "O(N^2) time)", arg, (long long)MAX_DIGITS, arg,
+                                  bytes >= 1e9 ? bytes / 1e9 : bytes / 1e6,
+                                  bytes >= 1e9 ? "GB" : "MB");
+        }
+        a->digits_given = 1;
+        return pi_parse_count(c, "--digits", arg, 1, MAX_DIGITS, &o->digits);
+    case 'o':
+        if (!*arg)
+            return pi_usage_error(c, "invalid -o '': empty file name");
+        o->out = arg;
+        return 0;
+    default: /* 'k' */
+        a->kernel = arg;
+        return 0;
+    }
+}
+
 static int parse(int argc, char **argv, pi_common *c, void *vopts)
 {
     static const struct option longopts[] = {{"hex-at", required_argument, 0, 'x'},
@@ -69,60 +114,15 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
                                              {"kernel", required_argument, 0, 'k'},
                                              PI_COMMON_LONGOPTS};
     bbp_opts *o = vopts;
-    int64_t v;
-    int opt, digits_given = 0, hexdig_given = 0;
-    const char *kernel = "fast";
+    bbp_args a = {o, 0, 0, "fast"};
 
     o->hex_digits = 14;
     o->digits = DEFAULT_DIGITS;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            if (c->printer)
-                usage();
-            return -1;
-        case 'x':
-            if (pi_parse_count(c, "--hex-at", optarg, 1, BBP_MAX_HEX_AT, &o->hex_at))
-                return 2;
-            break;
-        case 'K':
-            if (pi_parse_count(c, "--hex-digits", optarg, 1, MAX_HEX_DIGITS, &v))
-                return 2;
-            o->hex_digits = (int)v;
-            hexdig_given = 1;
-            break;
-        case 'd':
-            if (cli_parse_count(optarg, 1, MAX_DIGITS, &v) &&
-                !cli_parse_count(optarg, 1, INT64_MAX, &v)) {
-                /* a real number, just absurd: say what it would take */
-                const double bytes = 6.0 * (double)v; /* pos, neg, work, string */
-                return pi_usage_error(c, "invalid --digits '%s': too large (at most %lld; "
-                                      "%s digits would need about %.0f %s of memory and "
-                                      "O(N^2) time)", optarg, (long long)MAX_DIGITS, optarg,
-                                      bytes >= 1e9 ? bytes / 1e9 : bytes / 1e6,
-                                      bytes >= 1e9 ? "GB" : "MB");
-            }
-            if (pi_parse_count(c, "--digits", optarg, 1, MAX_DIGITS, &o->digits))
-                return 2;
-            digits_given = 1;
-            break;
-        case 'o':
-            if (!*optarg)
-                return pi_usage_error(c, "invalid -o '': empty file name");
-            o->out = optarg;
-            break;
-        case 'k':
-            kernel = optarg;
-            break;
-        default:
-            if (pi_common_option(c, opt, argv))
-                return 2;
-        }
-    }
-    if (optind < argc)
-        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    const int rc = pi_parse_options(c, argc, argv, ":ho:", longopts, usage, option, &a);
+    if (rc)
+        return rc;
+    const int digits_given = a.digits_given, hexdig_given = a.hexdig_given;
+    const char *kernel = a.kernel;
     if (o->hex_at && (digits_given || o->out))
         return pi_usage_error(c, "--hex-at '%lld' and --digits/-o are different modes: "
                               "choose one", (long long)o->hex_at);

@@ -40,47 +40,32 @@ static void usage(void)
            "  pi midpoint -n 1e8 --kernel ref --repeat 5\n");
 }
 
+static int option(pi_common *c, int opt, const char *arg, void *vopts)
+{
+    midpoint_opts *o = vopts;
+    if (opt == 'n')
+        return pi_parse_count(c, "--steps", arg, 1, MIDPOINT_MAX_STEPS, &o->steps);
+    if (!strcmp(arg, "fast"))                                  /* 'k' */
+        o->kernel = midpoint_sum_fast;
+    else if (!strcmp(arg, "ref"))
+        o->kernel = midpoint_sum_ref;
+    else
+        return pi_usage_error(c, "invalid --kernel '%s': choose fast or ref", arg);
+    o->kernel_name = arg;
+    return 0;
+}
+
 static int parse(int argc, char **argv, pi_common *c, void *vopts)
 {
     static const struct option longopts[] = {{"steps", required_argument, 0, 'n'},
                                              {"kernel", required_argument, 0, 'k'},
                                              PI_COMMON_LONGOPTS};
     midpoint_opts *o = vopts;
-    int opt;
 
     o->steps = 1000000000;
     o->kernel = midpoint_sum_fast;
     o->kernel_name = "fast";
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":hn:", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            if (c->printer)
-                usage();
-            return -1;
-        case 'n':
-            if (pi_parse_count(c, "--steps", optarg, 1, MIDPOINT_MAX_STEPS, &o->steps))
-                return 2;
-            break;
-        case 'k':
-            if (!strcmp(optarg, "fast")) {
-                o->kernel = midpoint_sum_fast;
-            } else if (!strcmp(optarg, "ref")) {
-                o->kernel = midpoint_sum_ref;
-            } else {
-                return pi_usage_error(c, "invalid --kernel '%s': choose fast or ref", optarg);
-            }
-            o->kernel_name = optarg;
-            break;
-        default:
-            if (pi_common_option(c, opt, argv))
-                return 2;
-        }
-    }
-    if (optind < argc)
-        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
-    return 0;
+    return pi_parse_options(c, argc, argv, ":hn:", longopts, usage, option, o);
 }
 
 /// One timed run's inputs and output.

@@ -75,6 +75,30 @@ static int choose_gsl(const pi_common *c, mc_opts *o, const char *name, const ch
     return 0;
 }
 
+/// Option values kept as text until all are read (--kernel depends on --rng).
+typedef struct {
+    mc_opts *o;                     ///< the options being filled
+    const char *rng, *seed, *kernel; ///< --rng, --seed, --kernel as given
+} mc_args;
+
+static int option(pi_common *c, int opt, const char *arg, void *vargs)
+{
+    mc_args *a = vargs;
+    switch (opt) {
+    case 'n':
+        return pi_parse_count(c, "--samples", arg, 1, INT64_MAX, &a->o->samples);
+    case 's':
+        a->seed = arg;
+        return 0;
+    case 'g':
+        a->rng = arg;
+        return 0;
+    default: /* 'k' */
+        a->kernel = arg;
+        return 0;
+    }
+}
+
 static int parse(int argc, char **argv, pi_common *c, void *vopts)
 {
     static const struct option longopts[] = {{"samples", required_argument, 0, 'n'},
@@ -83,39 +107,14 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
                                              {"kernel", required_argument, 0, 'k'},
                                              PI_COMMON_LONGOPTS};
     mc_opts *o = vopts;
-    const char *rng = "philox", *seed = NULL, *kernel = "fast";
-    int opt;
+    mc_args a = {o, "philox", NULL, "fast"};
     const char *why;
 
     o->samples = 1000000000;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":hn:", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            if (c->printer)
-                usage();
-            return -1;
-        case 'n':
-            if (pi_parse_count(c, "--samples", optarg, 1, INT64_MAX, &o->samples))
-                return 2;
-            break;
-        case 's':
-            seed = optarg;
-            break;
-        case 'g':
-            rng = optarg;
-            break;
-        case 'k':
-            kernel = optarg;
-            break;
-        default:
-            if (pi_common_option(c, opt, argv))
-                return 2;
-        }
-    }
-    if (optind < argc)
-        return pi_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    const int rc = pi_parse_options(c, argc, argv, ":hn:", longopts, usage, option, &a);
+    if (rc)
+        return rc;
+    const char *rng = a.rng, *seed = a.seed, *kernel = a.kernel;
 
     if (!strcmp(rng, "philox")) {
         snprintf(o->rng, sizeof o->rng, "philox4x32-10");
