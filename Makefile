@@ -43,9 +43,9 @@ DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev 
                 slurm-wlm munge
 
 KERNEL_SRC := $(wildcard kernels/*.c)
-DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c
+DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c drivers/outfile.c
 PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c
-MAP_SRC    := drivers/map.c drivers/mapio.c drivers/records.c
+MAP_SRC    := drivers/map.c drivers/mapio.c drivers/mapio_check.c drivers/records.c
 UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp \
               test_transforms
 BENCHES    := bench_midpoint

@@ -1,16 +1,15 @@
 /* map.c - `map TRANSFORM INPUT [-o OUTPUT]`: the workshop's Pool.map/starmap as a distributed, ordered transform. */
 #include <errno.h>
 #include <getopt.h>
-#include <mpi.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "mapio.h"
+#include "mapio_check.h"
+#include "outfile.h"
 #include "par.h"
 #include "records.h"
 #include "report.h"
@@ -29,6 +28,7 @@ typedef struct {
     const char *fmt;      ///< --format
     int threads;          ///< OpenMP threads per rank
     int json;             ///< --json report (needs -o)
+    int allow_nonfinite;  ///< --allow-nonfinite: nan and inf pass through
     int printer;          ///< 1 on the process that prints
 } map_opts;
 
@@ -37,6 +37,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: map TRANSFORM [INPUT] [-o OUTPUT] [--binary] [--schedule cyclic|dynamic]\n"
             "           [--chunk N] [--format FMT] [--threads T] [--tmpdir DIR] [--json]\n"
+            "           [--allow-nonfinite]\n"
             "       map --list\n"
             "\n"
             "Applies TRANSFORM to every record of INPUT (standard input if omitted or '-')\n"
@@ -60,11 +61,19 @@ static void usage(FILE *f)
             "      --tmpdir DIR  intermediate files for text input, on a file system every\n"
             "                    rank sees (default: OUTPUT's directory, else $TMPDIR or /tmp)\n"
             "      --json        one JSON object on stdout describing the run (needs -o)\n"
+            "      --allow-nonfinite  accept nan and inf in the input and in the results\n"
             "      --list        the transforms: name, arity, description\n"
             "  -h, --help        this help\n"
             "\n"
-            "Numbers are read as C's strtod reads them: inf and nan are accepted and pass\n"
-            "through as IEEE arithmetic does (celsius(inf) = inf); sleep refuses them.\n"
+            "Numbers are read as C's strtod reads them.  A value out of a double's range\n"
+            "(1e400) is refused; one that underflows becomes 0 or a subnormal.  nan and inf,\n"
+            "in the input or as a result (overflow), stop the run with FILE: record N\n"
+            "(exit 2) unless --allow-nonfinite is given; sleep refuses them always.\n"
+            "\n"
+            "The output is written under a unique temporary name, synced to disk and renamed\n"
+            "over OUTPUT only when complete: a full disk, a signal or a dead rank leaves a\n"
+            "previous OUTPUT as it was and no temporary behind.  An OUTPUT that is a device\n"
+            "or FIFO is written in place; a symlink is followed.\n"
             "\n"
             "examples:\n"
             "  mpirun -np 4 map celsius temps.txt -o celsius.txt\n"
@@ -73,7 +82,8 @@ static void usage(FILE *f)
             "  mpirun -np 4 map power tasks.txt --schedule dynamic\n"
             "  OMP_NUM_THREADS=8 map sleep delays.txt\n"
             "\n"
-            "exit status: 0 success, 1 I/O failure, 2 usage or input error\n");
+            "exit status: 0 success, 1 I/O failure (map: cannot write FILE: reason), 2 usage or\n"
+            "input error, killed by the signal's status after SIGINT, SIGTERM, SIGHUP, SIGPIPE\n");
 }
 
 static int fail(const map_opts *o, const char *fmt, const char *a, const char *b)
@@ -94,7 +104,8 @@ static int parse(int argc, char **argv, map_opts *o)
         {"schedule", required_argument, 0, 's'}, {"chunk", required_argument, 0, 'c'},
         {"format", required_argument, 0, 'f'}, {"threads", required_argument, 0, 'T'},
         {"tmpdir", required_argument, 0, 'd'}, {"json", no_argument, 0, 'J'},
-        {"list", no_argument, 0, 'l'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"list", no_argument, 0, 'l'}, {"help", no_argument, 0, 'h'},
+        {"allow-nonfinite", no_argument, 0, 'N'}, {0, 0, 0, 0}};
     const char *why;
     int64_t v;
     int opt, list = 0;
@@ -148,6 +159,9 @@ static int parse(int argc, char **argv, map_opts *o)
         case 'J':
             o->json = 1;
             break;
+        case 'N':
+            o->allow_nonfinite = 1;
+            break;
         case ':':
             return fail(o, "option '%s' needs a value%s", argv[optind - 1], "");
         default:
@@ -188,25 +202,14 @@ static int parse(int argc, char **argv, map_opts *o)
     return 0;
 }
 
-/* ---- temporary files: removed on failure and on SIGINT/SIGTERM ---------- */
+/* ---- files: unique temporaries every rank knows, removed on failure or signal ---- */
 
-static char tmp_names[3][4096]; ///< intermediate and output temporaries (rank 0)
-
-static void remove_tmps(void)
-{
-    for (int i = 0; i < 3; i++)
-        if (tmp_names[i][0]) {
-            unlink(tmp_names[i]);
-            tmp_names[i][0] = '\0';
-        }
-}
-
-static void on_signal(int sig)
-{
-    remove_tmps();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
+/// The files of one run; the names are the same on every rank.
+typedef struct {
+    outfile out;                   ///< -o: its target and temporary (made by rank 0)
+    char recs[OUTFILE_PATH_MAX];   ///< parsed text records (text input), or ""
+    char res[OUTFILE_PATH_MAX];    ///< results not written straight to out.tmp, or ""
+} map_files;
 
 /// Directory part of path ("." if none) into dir.
 static void dirname_of(const char *path, char *dir, size_t len)
@@ -220,10 +223,190 @@ static void dirname_of(const char *path, char *dir, size_t len)
         snprintf(dir, len, "%.*s", (int)(slash - path), path);
 }
 
+/// Create the temporary `DIR/.map-WHAT.XXXXXX` into name; 0 or errno.
+static int make_temp(const char *dir, const char *what, char *name)
+{
+    if (snprintf(name, OUTFILE_PATH_MAX, "%s/.map-%s.XXXXXX", dir, what) >= OUTFILE_PATH_MAX)
+        return ENAMETOOLONG;
+    const int e = outfile_mktemp(name);
+    if (e)
+        name[0] = '\0';
+    return e;
+}
+
+/// Rank 0: check the directories and create every temporary.  0, or 2 after a message.
+static int create_files(const map_opts *o, map_files *F)
+{
+    char dir[OUTFILE_PATH_MAX], outdir[OUTFILE_PATH_MAX];
+    int e;
+    if (o->output) {
+        dirname_of(o->output, outdir, sizeof outdir);
+        if (access(outdir, W_OK) != 0) {
+            fprintf(stderr, "map: cannot write -o '%s': directory '%s': %s\n", o->output, outdir,
+                    strerror(errno));
+            return 2;
+        }
+        if ((e = outfile_prepare(o->output, &F->out)) != 0) {
+            fprintf(stderr, "map: cannot write -o '%s': %s\n", o->output, strerror(e));
+            return 2;
+        }
+    }
+    if (o->tmpdir)
+        snprintf(dir, sizeof dir, "%s", o->tmpdir);
+    else if (o->output && !F->out.in_place)
+        dirname_of(F->out.target, dir, sizeof dir);
+    else
+        snprintf(dir, sizeof dir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    e = 0;
+    if (!o->binary)
+        e = make_temp(dir, "records", F->recs);
+    if (!e && (!o->binary || !o->output || F->out.in_place))
+        e = make_temp(dir, "results", F->res);
+    if (e) {
+        fprintf(stderr, "map: cannot write temporary files in '%s' (--tmpdir): %s\n", dir,
+                strerror(e));
+        return 2;
+    }
+    return 0;
+}
+
+/// Collective: rank 0 creates the files, every rank learns their names (so that any rank
+/// interrupted by a signal removes them).  0, or 2 on every rank after rank 0's message.
+static int plan_files(const map_opts *o, map_files *F)
+{
+    memset(F, 0, sizeof *F);
+    int rc = par_rank() == 0 ? create_files(o, F) : 0;
+    if ((rc = par_bcast_int(rc)) != 0) {
+        cleanup_now();
+        return rc;
+    }
+    F->out.in_place = par_bcast_int(F->out.in_place);
+    par_bcast_text(F->out.tmp, sizeof F->out.tmp);
+    par_bcast_text(F->recs, sizeof F->recs);
+    par_bcast_text(F->res, sizeof F->res);
+    if (par_rank() != 0) {
+        const char *names[] = {F->out.tmp, F->recs, F->res};
+        for (int i = 0; i < 3; i++)
+            if (names[i][0])
+                cleanup_add(names[i]);
+    }
+    return 0;
+}
+
+/// Rank 0: the descriptor results are streamed to (standard output, or -o in place).
+static int open_sink(const map_opts *o, map_files *F, const char **name)
+{
+    *name = o->output ? o->output : "standard output";
+    if (par_rank() != 0 || !o->output)
+        return STDOUT_FILENO;
+    const int fd = outfile_open(&F->out);
+    if (fd < 0)
+        mf_fail("write", o->output, strerror(errno));
+    return fd;
+}
+
+/// Every pass of a run; 0, 1 (I/O failure) or 2 (bad input), the same on every rank.
+static int run_passes(const map_opts *o, map_job *job, map_files *F, int64_t *n)
+{
+    const char *final = o->output && !F->out.in_place ? F->out.tmp : NULL;
+    const char *sink_name;
+    int rc, fd = -1;
+    job->sync_path = final;
+    if (o->binary) {
+        rc = mapio_binary_records(job, o->input, n);
+        if (!rc)
+            rc = mapio_engine(job, o->input, final ? final : F->res, *n, 1);
+        if (!rc && !final) {
+            fd = open_sink(o, F, &sink_name);
+            rc = mapio_records_to_fd(F->res, *n, fd, sink_name);
+        }
+    } else {
+        rc = mapio_text_to_records(job, o->input, F->recs, n);
+        if (!rc)
+            rc = mapio_engine(job, F->recs, F->res, *n, 0);
+        if (!rc && !final)
+            fd = open_sink(o, F, &sink_name);
+        if (!rc)
+            rc = mapio_records_to_text(job, F->res, final, fd, sink_name, *n);
+    }
+    if (fd >= 0 && fd != STDOUT_FILENO && par_rank() == 0) { /* -o in place: device, FIFO */
+        const int e = outfile_close(fd);
+        if (e)
+            mf_fail("write", o->output, strerror(e));
+    }
+    return mf_agree() ? 1 : rc;
+}
+
+/// Rank 0: publish the output (rename over -o) and remove the intermediates; rc after it.
+static int publish(const map_opts *o, map_files *F, int rc)
+{
+    if (!rc && o->output) {
+        const int e = outfile_publish(&F->out);
+        if (e) {
+            fprintf(stderr, "map: cannot write %s: %s\n", o->output, strerror(e));
+            rc = 1;
+        }
+    }
+    if (rc)
+        outfile_discard(&F->out);
+    const char *names[] = {F->recs, F->res};
+    for (int i = 0; i < 2; i++)
+        if (names[i][0]) {
+            unlink(names[i]);
+            cleanup_forget(names[i]);
+        }
+    return rc;
+}
+
+/// Rank 0: the summary line or JSON object on standard output; 0, or 1 if it cannot be written.
+static int report(const map_opts *o, int64_t n, int ranks, double seconds)
+{
+    if (o->json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_str(&j, "transform", o->t->name);
+        json_int(&j, "arity", o->t->arity);
+        json_int(&j, "records", n);
+        json_str(&j, "format", o->binary ? "binary" : "text");
+        json_str(&j, "schedule", o->dynamic ? "dynamic" : "cyclic");
+        json_int(&j, "ranks", ranks);
+        json_int(&j, "threads", o->threads);
+        json_str(&j, "input", o->input ? o->input : "-");
+        json_str(&j, "output", o->output);
+        json_num(&j, "seconds", seconds);
+        json_num(&j, "records_per_second", (double)n / seconds);
+        json_build(&j);
+        json_end(&j);
+    } else {
+        printf("map %s: %lld records, %d rank%s x %d thread%s, %s, %.3f s -> %s\n", o->t->name,
+               (long long)n, ranks, ranks == 1 ? "" : "s", o->threads, o->threads == 1 ? "" : "s",
+               o->dynamic ? "dynamic" : "cyclic", seconds, o->output);
+    }
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "map: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
+    return 1;
+}
+
+/// Collective: the ranks must agree on the thread count; 0, or 2 after a message.
+static int agree_threads(const map_opts *o)
+{
+    int tmin, tmax;
+    par_minmax_int(o->threads, &tmin, &tmax);
+    if (tmin == tmax)
+        return 0;
+    return fail(o, "ranks disagree on the thread count%s%s: set OMP_NUM_THREADS or --threads "
+                   "the same for all", "", "");
+}
+
 int main(int argc, char **argv)
 {
     map_opts o = {.printer = par_launch_rank() == 0};
     int rc = parse(argc, argv, &o);
+    if (rc < 0 && o.printer && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "map: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
+        return 1;                             /* --help or --list lost */
+    }
     if (rc)
         return rc < 0 ? 0 : par_exit_together(rc);
     if (par_init(&argc, &argv)) {
@@ -231,122 +414,36 @@ int main(int argc, char **argv)
         return 1;
     }
     const int rank = par_rank(), ranks = par_size();
-    int tmin, tmax;
     o.printer = rank == 0;
-    par_minmax_int(o.threads, &tmin, &tmax);
-    if (tmin != tmax) {
-        fail(&o, "ranks disagree on the thread count%s%s: set OMP_NUM_THREADS or --threads "
-                 "the same for all", "", "");
+    map_files F;
+    if ((rc = agree_threads(&o)) != 0 || (rc = plan_files(&o, &F)) != 0) {
         par_barrier();
         par_finalize();
-        return 2;
+        return rc;
     }
-
-    /* names of the temporaries, made on rank 0 and shared */
-    char dir[3000], base[3100];
-    if (o.tmpdir)
-        snprintf(dir, sizeof dir, "%s", o.tmpdir);
-    else if (o.output)
-        dirname_of(o.output, dir, sizeof dir);
-    else
-        snprintf(dir, sizeof dir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    snprintf(base, sizeof base, "%s/.map-%ld-%ld", dir, (long)getpid(), (long)time(NULL));
-    MPI_Bcast(base, sizeof base, MPI_CHAR, 0, MPI_COMM_WORLD);
-    char *recs = tmp_names[0], *res = tmp_names[1], *outtmp = tmp_names[2];
-    if (!o.binary)
-        snprintf(recs, sizeof tmp_names[0], "%s.records", base);
-    if (!o.binary || !o.output)
-        snprintf(res, sizeof tmp_names[1], "%s.results", base);
-    /* the output's temporary: OUT.tmp.<pid>-<time>, unique per run */
-    if (o.output && snprintf(outtmp, sizeof tmp_names[2], "%s.tmp.%s", o.output,
-                             base + strlen(dir) + strlen("/.map-")) >= (int)sizeof tmp_names[2]) {
-        fail(&o, "output name too long: '%s'%s", o.output, "");
-        par_barrier();
-        par_finalize();
-        return 2;
-    }
-    /* directories that must be writable, checked before any work */
-    int bad_dir = 0;
-    char outdir[3000];
-    if (rank == 0) {
-        if (o.output) {
-            dirname_of(o.output, outdir, sizeof outdir);
-            if (access(outdir, W_OK) != 0) {
-                fprintf(stderr, "map: cannot write -o '%s': directory '%s': %s\n", o.output,
-                        outdir, strerror(errno));
-                bad_dir = 1;
-            }
-        }
-        if (!bad_dir && (!o.binary || !o.output) && access(dir, W_OK) != 0) {
-            fprintf(stderr, "map: cannot write temporary files in '%s' (--tmpdir): %s\n", dir,
-                    strerror(errno));
-            bad_dir = 1;
-        }
-    }
-    if (par_bcast_int(bad_dir)) {
-        par_finalize();
-        return 2;
-    }
-    if (rank == 0) {
-        signal(SIGINT, on_signal);
-        signal(SIGTERM, on_signal);
-        signal(SIGHUP, on_signal);
-    }
-
     map_job job = {.t = o.t, .threads = o.threads, .dynamic = o.dynamic, .chunk = o.chunk,
-                   .fmt = o.fmt, .name = o.input ? o.input : "stdin"};
+                   .fmt = o.fmt, .name = o.input ? o.input : "stdin",
+                   .allow_nonfinite = o.allow_nonfinite,
+                   /* temporaries beside the output: a full disk is said as the output's */
+                   .out_name = o.output,
+                   .tmp_name = o.output && !o.tmpdir && !F.out.in_place ? o.output : NULL};
     int64_t n = 0;
     const double t0 = par_wtime();
-    if (o.binary) {
-        rc = mapio_binary_records(&job, o.input, &n);
-        if (!rc)
-            rc = mapio_engine(&job, o.input, o.output ? outtmp : res, n, 1);
-        if (!rc && !o.output)
-            rc = mapio_records_to_stdout(res, n);
-    } else {
-        rc = mapio_text_to_records(&job, o.input, recs, &n);
-        if (!rc)
-            rc = mapio_engine(&job, recs, res, n, 0);
-        if (!rc)
-            rc = mapio_records_to_text(&job, res, o.output ? outtmp : NULL, n);
-    }
+    rc = run_passes(&o, &job, &F, &n);
     const double seconds = par_wtime() - t0;
 
     par_barrier();                            /* every rank has closed every file */
     if (rank == 0) {
-        if (!rc && o.output && rename(outtmp, o.output) != 0) {
-            fprintf(stderr, "map: cannot rename to '%s': %s\n", o.output, strerror(errno));
-            rc = 1;
-        }
+        rc = publish(&o, &F, rc);
         if (!rc && o.output)
-            outtmp[0] = '\0';                 /* renamed: keep */
-        remove_tmps();
-        if (!rc && o.output) {
-            if (o.json) {
-                json_out j;
-                json_begin(&j, stdout);
-                json_str(&j, "transform", o.t->name);
-                json_int(&j, "arity", o.t->arity);
-                json_int(&j, "records", n);
-                json_str(&j, "format", o.binary ? "binary" : "text");
-                json_str(&j, "schedule", o.dynamic ? "dynamic" : "cyclic");
-                json_int(&j, "ranks", ranks);
-                json_int(&j, "threads", o.threads);
-                json_str(&j, "input", o.input ? o.input : "-");
-                json_str(&j, "output", o.output);
-                json_num(&j, "seconds", seconds);
-                json_num(&j, "records_per_second", (double)n / seconds);
-                json_build(&j);
-                json_end(&j);
-            } else {
-                printf("map %s: %lld records, %d rank%s x %d thread%s, %s, %.3f s -> %s\n",
-                       o.t->name, (long long)n, ranks, ranks == 1 ? "" : "s", o.threads,
-                       o.threads == 1 ? "" : "s", o.dynamic ? "dynamic" : "cyclic", seconds,
-                       o.output);
-            }
-        }
+            rc = report(&o, n, ranks, seconds);
     }
     rc = par_bcast_int(rc);
+    if (rc)
+        cleanup_now();                        /* whatever is left: rank 0's are gone already */
+    const char *names[] = {F.out.tmp, F.recs, F.res};
+    for (int i = 0; i < 3; i++)
+        cleanup_forget(names[i]);
     par_finalize();
     return rc;
 }

@@ -2,77 +2,59 @@
 #include "mapio.h"
 
 #include <limits.h>
-#include <mpi.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decomp.h"
+#include "mapio_check.h"
+#include "outfile.h"
+#include "par.h"
 #include "records.h"
 
 enum {
-    TEXT_PART_MIN = 256,   ///< bytes of text per rank per round: 16 x --chunk, at least this
+    TEXT_PART_MIN = 256,     ///< bytes of text per rank per round: 16 x --chunk, at least this
     TEXT_PART_MAX = 1 << 22, ///< ... and at most this
-    LOOKAHEAD = 1 << 16,   ///< longest line: bytes read past a part to finish its last line
-    FORMAT_CHUNK = 1 << 16 ///< records formatted per rank per round
+    LOOKAHEAD = 1 << 16,     ///< longest line: bytes read past a part to finish its last line
+    FORMAT_CHUNK = 1 << 16   ///< records formatted per rank per round
 };
 
-static int rank_(void)
+/// NULL if a parsed record is acceptable input, else why not (non-finite, transform's check).
+static const char *record_problem(const map_job *job, const double *rec)
 {
-    int r;
-    MPI_Comm_rank(MPI_COMM_WORLD, &r);
-    return r;
+    const char *why = job->allow_nonfinite ? NULL : records_check_finite(rec, job->t->arity);
+    return why ? why : job->t->check ? job->t->check(rec) : NULL;
 }
 
-static int size_(void)
+/// What messages call a temporary: the output it becomes, or the output beside it, or itself.
+static const char *name_of(const map_job *job, const char *tmp)
 {
-    int s;
-    MPI_Comm_size(MPI_COMM_WORLD, &s);
-    return s;
+    if (job->sync_path && !strcmp(tmp, job->sync_path))
+        return job->out_name;
+    return job->tmp_name;
 }
 
-/// Collective open; on failure rank 0 says why and every rank gets nonzero.
-static int open_all(const char *path, int amode, MPI_File *f, const char *what)
+/// Allocate or end the run: memory for a round is small and fixed, so failure is fatal.
+static void *xmalloc(size_t bytes)
 {
-    const int err = MPI_File_open(MPI_COMM_WORLD, path, amode, MPI_INFO_NULL, f);
-    int bad = err != MPI_SUCCESS, any;
-    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    if (any) {
-        if (!bad)
-            MPI_File_close(f);
-        if (rank_() == 0) {
-            char msg[MPI_MAX_ERROR_STRING] = "failed";
-            int len;
-            if (bad)
-                MPI_Error_string(err, msg, &len);
-            fprintf(stderr, "map: cannot %s '%s': %s\n", what, path, msg);
-        }
-        return 1;
+    void *p = malloc(bytes ? bytes : 1);
+    if (!p) {
+        fprintf(stderr, "map: out of memory (%zu bytes)\n", bytes);
+        cleanup_now();
+        exit(1);
     }
-    return 0;
-}
-
-static int64_t min_all(int64_t v)
-{
-    int64_t m;
-    MPI_Allreduce(&v, &m, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
-    return m;
-}
-
-static int64_t sum_all(int64_t v)
-{
-    int64_t s;
-    MPI_Allreduce(&v, &s, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
-    return s;
+    return p;
 }
 
 /* ---- text -> records ---------------------------------------------------- */
 
 /// Rank 0 alone reads standard input (mpirun forwards it to rank 0 only).
-static int stdin_to_records(const map_job *job, MPI_File out, int64_t *nrecords)
+static int stdin_to_records(const map_job *job, mfile *out, int64_t *nrecords)
 {
     int64_t status[2] = {0, 0}; /* rc, records */
-    if (rank_() == 0) {
+    if (par_rank() == 0) {
         const int a = job->t->arity;
         char *line = NULL, why[160];
         size_t cap = 0;
@@ -88,7 +70,7 @@ static int stdin_to_records(const map_job *job, MPI_File out, int64_t *nrecords)
                                                                sizeof why);
             if (len > LOOKAHEAD)
                 snprintf(why, sizeof why, "line longer than %d bytes", LOOKAHEAD);
-            const char *bad = k == LINE_RECORD && job->t->check ? job->t->check(rec) : NULL;
+            const char *bad = k == LINE_RECORD ? record_problem(job, rec) : NULL;
             if (k == LINE_BAD || bad) {
                 fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)lineno, bad ? bad : why);
                 status[0] = 2;
@@ -96,8 +78,7 @@ static int stdin_to_records(const map_job *job, MPI_File out, int64_t *nrecords)
             }
             if (k == LINE_SKIP)
                 continue;
-            MPI_File_write_at(out, (MPI_Offset)(n * a * 8), rec, a, MPI_DOUBLE,
-                              MPI_STATUS_IGNORE);
+            mf_write(out, (MPI_Offset)(n * a * 8), rec, a, MPI_DOUBLE, 0);
             n++;
         }
         free(line);
@@ -108,119 +89,142 @@ static int stdin_to_records(const map_job *job, MPI_File out, int64_t *nrecords)
     return (int)status[0];
 }
 
-int mapio_text_to_records(const map_job *job, const char *path, const char *records,
-                          int64_t *nrecords)
-{
-    const int r = rank_(), R = size_(), a = job->t->arity;
-    MPI_File in, out;
-    MPI_Offset S;
-    int rc = 0;
+/// One rank's part of the text in one round: bytes [s, e) of the file, readable up to rd1.
+typedef struct {
+    const char *b;    ///< b[x] is the byte at file offset x
+    MPI_Offset s, e;  ///< the part
+    MPI_Offset rd1;   ///< end of what was read (the part plus lookahead)
+    MPI_Offset size;  ///< file size
+    int64_t nl;       ///< newlines in [s, e)
+    int64_t nrec;     ///< records parsed
+    int64_t bad_nl;   ///< newlines before the first bad line in the part, -1 if none
+    char why[160];    ///< why that line is bad
+} text_part;
 
-    if (open_all(records, MPI_MODE_CREATE | MPI_MODE_WRONLY, &out, "write temporary file"))
-        return 1;
-    MPI_File_set_size(out, 0);
-    if (!path) {
-        rc = stdin_to_records(job, out, nrecords);
-        MPI_File_close(&out);
-        return rc;
+/// Parse the lines that start in [s, e) into recs; a line starting before s belongs to
+/// the part before.
+static void parse_part(const map_job *job, text_part *tp, double *recs)
+{
+    const char *b = tp->b;
+    const int a = job->t->arity;
+    MPI_Offset p = tp->s;
+    int64_t nl_before = 0; /* newlines in [s, p) */
+    tp->nl = tp->nrec = 0;
+    tp->bad_nl = -1;
+    for (MPI_Offset x = tp->s; x < tp->e; x++)
+        tp->nl += b[x] == '\n';
+    if (tp->s > 0 && tp->s < tp->e && b[tp->s - 1] != '\n') {
+        while (p < tp->rd1 && b[p] != '\n')
+            p++;
+        p++;
+        nl_before = 1;
     }
-    if (open_all(path, MPI_MODE_RDONLY, &in, "read")) {
-        MPI_File_close(&out);
-        return 2;
+    while (p < tp->e) {
+        MPI_Offset q = p;
+        while (q < tp->rd1 && b[q] != '\n')
+            q++;
+        if ((q == tp->rd1 && tp->rd1 < tp->size) || q - p > LOOKAHEAD) { /* one limit */
+            tp->bad_nl = nl_before;
+            snprintf(tp->why, sizeof tp->why, "line longer than %d bytes", LOOKAHEAD);
+            return;
+        }
+        double *rec = recs + tp->nrec * a;
+        line_kind k = records_parse_line(b + p, (size_t)(q - p), a, rec, tp->why, sizeof tp->why);
+        const char *bad = k == LINE_RECORD ? record_problem(job, rec) : NULL;
+        if (k == LINE_BAD || bad) {
+            if (bad)
+                snprintf(tp->why, sizeof tp->why, "%s", bad);
+            tp->bad_nl = nl_before;
+            return;
+        }
+        tp->nrec += k == LINE_RECORD;
+        nl_before++;
+        p = q + 1;
     }
-    MPI_File_get_size(in, &S);
+}
+
+/// Every rank parses its part of the text, round after round, and writes its records.
+static int text_rounds(const map_job *job, mfile *in, mfile *out, int64_t *nrecords)
+{
+    const int r = par_rank(), R = par_size(), a = job->t->arity;
+    MPI_Offset S;
+    MPI_File_get_size(in->fh, &S);
     int64_t part = job->chunk > 0 ? 16 * job->chunk : 16 * 65536;
     part = part < TEXT_PART_MIN ? TEXT_PART_MIN : (part > TEXT_PART_MAX ? TEXT_PART_MAX : part);
-    char *buf = malloc((size_t)part + LOOKAHEAD + 1);
+    char *buf = xmalloc((size_t)part + LOOKAHEAD + 1);
     /* a record takes at least 2 bytes ("1\n"), but for the last line of the file */
-    double *recs = malloc(((size_t)part / 2 + 1) * (size_t)a * sizeof *recs);
-    if (!buf || !recs) {
-        fprintf(stderr, "map: out of memory for a %lld-byte text part\n", (long long)part);
-        exit(1);
-    }
+    double *recs = xmalloc(((size_t)part / 2 + 1) * (size_t)a * sizeof *recs);
     int64_t line_base = 0, rec_base = 0;
+    int rc = 0;
 
     for (MPI_Offset ws = 0; ws < S && !rc; ws += (MPI_Offset)R * part) {
-        MPI_Offset s = ws + (MPI_Offset)r * part, e = s + part;
-        if (s > S)
-            s = S;
-        if (e > S)
-            e = S;
-        const MPI_Offset rd0 = s > 0 ? s - 1 : 0;
-        const MPI_Offset rd1 = s < e ? (e + LOOKAHEAD < S ? e + LOOKAHEAD : S) : rd0;
-        MPI_File_read_at_all(in, rd0, buf, (int)(rd1 - rd0), MPI_CHAR, MPI_STATUS_IGNORE);
-        const char *b = buf - rd0;           /* b[x]: the byte at file offset x */
-
-        int64_t nl = 0, nrec = 0, bad_nl = -1; /* newlines in [s,e); records; first bad */
-        char why[160] = "";
-        for (MPI_Offset x = s; x < e; x++)
-            nl += b[x] == '\n';
-        MPI_Offset p = s;
-        int64_t nl_before = 0;               /* newlines in [s, p) */
-        if (s > 0 && s < e && b[s - 1] != '\n') {
-            while (p < rd1 && b[p] != '\n')  /* that line belongs to the part before */
-                p++;
-            p++;
-            nl_before = 1;
+        text_part tp = {.size = S};
+        tp.s = ws + (MPI_Offset)r * part;
+        tp.s = tp.s > S ? S : tp.s;
+        tp.e = tp.s + part > S ? S : tp.s + part;
+        const MPI_Offset rd0 = tp.s > 0 ? tp.s - 1 : 0;
+        tp.rd1 = tp.s < tp.e ? (tp.e + LOOKAHEAD < S ? tp.e + LOOKAHEAD : S) : rd0;
+        mf_read(in, rd0, buf, (int)(tp.rd1 - rd0), MPI_CHAR, 1);
+        if (mf_agree()) {
+            rc = 1;
+            break;
         }
-        while (p < e && bad_nl < 0) {
-            MPI_Offset q = p;
-            while (q < rd1 && b[q] != '\n')
-                q++;
-            if ((q == rd1 && rd1 < S) || q - p > LOOKAHEAD) {  /* one limit, any part size */
-                bad_nl = nl_before;
-                snprintf(why, sizeof why, "line longer than %d bytes", LOOKAHEAD);
-                break;
-            }
-            double *rec = recs + nrec * a;
-            line_kind k = records_parse_line(b + p, (size_t)(q - p), a, rec, why, sizeof why);
-            const char *bad = k == LINE_RECORD && job->t->check ? job->t->check(rec) : NULL;
-            if (k == LINE_BAD || bad) {
-                if (bad)
-                    snprintf(why, sizeof why, "%s", bad);
-                bad_nl = nl_before;
-                break;
-            }
-            nrec += k == LINE_RECORD;
-            nl_before++;
-            p = q + 1;
-        }
-        int64_t mine[2] = {nl, nrec}, before[2] = {0, 0};
+        tp.b = buf - rd0;
+        parse_part(job, &tp, recs);
+        int64_t mine[2] = {tp.nl, tp.nrec}, before[2] = {0, 0};
         MPI_Exscan(mine, before, 2, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
         if (r == 0)
             before[0] = before[1] = 0;
-        const int64_t bad_line = bad_nl < 0 ? INT64_MAX : line_base + before[0] + bad_nl + 1;
-        const int64_t first_bad = min_all(bad_line);
+        const int64_t bad_line = tp.bad_nl < 0 ? INT64_MAX : line_base + before[0] + tp.bad_nl + 1;
+        const int64_t first_bad = par_min_i64(bad_line);
         if (first_bad != INT64_MAX) {
             if (bad_line == first_bad)
-                fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)bad_line, why);
+                fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)bad_line, tp.why);
             rc = 2;
             break;
         }
-        MPI_File_write_at_all(out, (MPI_Offset)((rec_base + before[1]) * a * 8), recs,
-                              (int)(nrec * a), MPI_DOUBLE, MPI_STATUS_IGNORE);
-        line_base += sum_all(nl);
-        rec_base += sum_all(nrec);
+        mf_write(out, (MPI_Offset)((rec_base + before[1]) * a * 8), recs, (int)(tp.nrec * a),
+                 MPI_DOUBLE, 1);
+        rc = mf_agree();
+        line_base += par_sum_i64(tp.nl);
+        rec_base += par_sum_i64(tp.nrec);
     }
     free(buf);
     free(recs);
-    MPI_File_close(&in);
-    MPI_File_close(&out);
     *nrecords = rec_base;
     return rc;
 }
 
+int mapio_text_to_records(const map_job *job, const char *path, const char *records,
+                          int64_t *nrecords)
+{
+    mfile in, out;
+    int rc;
+    if (mf_open(records, name_of(job, records), MPI_MODE_WRONLY, &out, "write"))
+        return 1;
+    if (!path) {
+        rc = stdin_to_records(job, &out, nrecords);
+    } else if (mf_open(path, NULL, MPI_MODE_RDONLY, &in, "read")) {
+        rc = 2;
+    } else {
+        rc = text_rounds(job, &in, &out, nrecords);
+        mf_close(&in, 0);
+    }
+    mf_close(&out, 0);
+    return mf_agree() ? 1 : rc;
+}
+
 int mapio_binary_records(const map_job *job, const char *path, int64_t *nrecords)
 {
-    MPI_File in;
+    mfile in;
     MPI_Offset S;
     const int64_t rec = 8 * (int64_t)job->t->arity;
-    if (open_all(path, MPI_MODE_RDONLY, &in, "read"))
+    if (mf_open(path, NULL, MPI_MODE_RDONLY, &in, "read"))
         return 2;
-    MPI_File_get_size(in, &S);
-    MPI_File_close(&in);
+    MPI_File_get_size(in.fh, &S);
+    mf_close(&in, 0);
     if (S % rec) {
-        if (rank_() == 0)
+        if (par_rank() == 0)
             fprintf(stderr, "map: %s: size %lld bytes is not a multiple of the record size "
                             "%lld (%s takes %d float64 column%s)\n", path, (long long)S,
                     (long long)rec, job->t->name, job->t->arity, job->t->arity == 1 ? "" : "s");
@@ -232,187 +236,255 @@ int mapio_binary_records(const map_job *job, const char *path, int64_t *nrecords
 
 /* ---- the engine ---------------------------------------------------------- */
 
-/// Index of the first record in recs[0..n) failing the transform's check, or -1.
-static int64_t first_bad(const map_job *job, const double *recs, int64_t n, const char **why)
+/// Index of the first record in recs[0..n) that is not acceptable input, or -1.
+static int64_t first_bad_input(const map_job *job, const double *recs, int64_t n,
+                               const char **why)
 {
-    if (!job->t->check)
-        return -1;
     for (int64_t j = 0; j < n; j++)
-        if ((*why = job->t->check(recs + j * job->t->arity)) != NULL)
+        if ((*why = record_problem(job, recs + j * job->t->arity)) != NULL)
             return j;
     return -1;
 }
 
-static void report_bad(const map_job *job, int64_t mine, int64_t first, const char *why)
+/// Index of the first non-finite result in res[0..n) (unless allowed), or -1.
+static int64_t first_bad_result(const map_job *job, const double *res, int64_t n,
+                                const char **why)
 {
-    if (first != INT64_MAX && mine == first)
-        fprintf(stderr, "%s: record %lld: %s\n", job->name, (long long)first + 1, why);
+    if (job->allow_nonfinite)
+        return -1;
+    for (int64_t j = 0; j < n; j++)
+        if (!isfinite(res[j])) {
+            *why = isnan(res[j]) ? "result is not a number (nan); --allow-nonfinite accepts it"
+                                 : "result overflows a double (inf); --allow-nonfinite accepts it";
+            return j;
+        }
+    return -1;
 }
 
-int mapio_engine(const map_job *job, const char *inpath, const char *outpath,
-                 int64_t N, int check)
+/// Collective: the first bad record over all ranks (this rank's is `mine`, INT64_MAX if none),
+/// said once by the rank that has it.  1 if there is one.
+static int agree_bad(const map_job *job, int64_t mine, const char *why)
 {
-    const int r = rank_(), R = size_(), T = job->threads, a = job->t->arity;
+    const int64_t first = par_min_i64(mine);
+    if (first != INT64_MAX && mine == first)
+        fprintf(stderr, "%s: record %lld: %s\n", job->name, (long long)first + 1, why);
+    return first != INT64_MAX;
+}
+
+/// Buffers of the cyclic engine: C records per rank per round.
+typedef struct {
+    int *scount, *sdisp, *rcount, *rdisp; ///< record values to and from each rank
+    int *s1, *sd1, *r1, *rd1;             ///< results (one value per record)
+    double *slab, *packed, *mine, *res, *back, *outslab;
+} cyclic_bufs;
+
+static void cyclic_alloc(cyclic_bufs *B, int R, int64_t C, int a)
+{
+    int **ints[] = {&B->scount, &B->sdisp, &B->rcount, &B->rdisp, &B->s1, &B->sd1, &B->r1, &B->rd1};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        *ints[i] = xmalloc((size_t)R * sizeof(int));
+        memset(*ints[i], 0, (size_t)R * sizeof(int));
+    }
+    B->slab = xmalloc((size_t)(C * a) * sizeof(double));
+    B->packed = xmalloc((size_t)(C * a) * sizeof(double));
+    B->mine = xmalloc((size_t)(C * a) * sizeof(double));
+    B->res = xmalloc((size_t)C * sizeof(double));
+    B->back = xmalloc((size_t)C * sizeof(double));
+    B->outslab = xmalloc((size_t)C * sizeof(double));
+}
+
+static void cyclic_free(cyclic_bufs *B)
+{
+    free(B->scount), free(B->sdisp), free(B->rcount), free(B->rdisp);
+    free(B->s1), free(B->sd1), free(B->r1), free(B->rd1);
+    free(B->slab), free(B->packed), free(B->mine), free(B->res), free(B->back), free(B->outslab);
+}
+
+/// One round's exchange counts: the slab of rank q holds records ws + q*C.. of the window, a
+/// whole number of W-cycles from a multiple of W; returns how many records this rank gets.
+static int64_t cyclic_counts(cyclic_bufs *B, int64_t ws, int64_t C, int64_t cnt, int64_t N,
+                             int T, int a)
+{
+    const int r = par_rank(), R = par_size();
+    const int64_t W = (int64_t)R * T;
+    int64_t total = 0;
+    for (int q = 0; q < R; q++) {
+        const int64_t fq = ws + (int64_t)q * C;
+        const int64_t cq = fq >= N ? 0 : (N - fq < C ? N - fq : C);
+        int64_t to_q = 0, from_q = 0;
+        for (int th = 0; th < T; th++) {
+            to_q += decomp_count(cnt, (int64_t)q * T + th, W);
+            from_q += decomp_count(cq, (int64_t)r * T + th, W);
+        }
+        B->scount[q] = (int)(to_q * a);
+        B->rcount[q] = (int)(from_q * a);
+        B->s1[q] = (int)to_q;
+        B->r1[q] = (int)from_q;
+        total += from_q;
+    }
+    for (int q = 1; q < R; q++) {
+        B->sdisp[q] = B->sdisp[q - 1] + B->scount[q - 1];
+        B->rdisp[q] = B->rdisp[q - 1] + B->rcount[q - 1];
+        B->sd1[q] = B->sd1[q - 1] + B->s1[q - 1];
+        B->rd1[q] = B->rd1[q - 1] + B->r1[q - 1];
+    }
+    return total;
+}
+
+/// Transform this round's slab of cnt records into outslab: record i to worker i mod W.
+static void cyclic_round(const map_job *job, cyclic_bufs *B, int64_t ws, int64_t C, int64_t cnt,
+                         int64_t N)
+{
+    const int R = par_size(), T = job->threads, a = job->t->arity;
     const int64_t W = (int64_t)R * T;
     const transform *t = job->t;
-    MPI_File in, out;
+    if (R == 1) {                            /* every record is this rank's already */
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+        for (int th = 0; th < T; th++)
+            t->fn(B->slab + (int64_t)th * a, B->outslab + th, decomp_count(cnt, th, T), T);
+        return;
+    }
+    const int64_t total = cyclic_counts(B, ws, C, cnt, N, T, a);
+    /* rank q's records: blocks of T at q*T in every cycle of W */
+    for (int q = 0; q < R; q++) {
+        double *dst = B->packed + B->sdisp[q];
+        for (int64_t b0 = (int64_t)q * T; b0 < cnt; b0 += W) {
+            const int64_t len = (cnt - b0 < T ? cnt - b0 : T) * a;
+            memcpy(dst, B->slab + b0 * a, (size_t)len * sizeof *dst);
+            dst += len;
+        }
+    }
+    MPI_Alltoallv(B->packed, B->scount, B->sdisp, MPI_DOUBLE, B->mine, B->rcount, B->rdisp,
+                  MPI_DOUBLE, MPI_COMM_WORLD);
+    /* received in source order, blocks of T per cycle: position p is thread p mod T */
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+    for (int th = 0; th < T; th++)
+        t->fn(B->mine + (int64_t)th * a, B->res + th, decomp_count(total, th, T), T);
+    MPI_Alltoallv(B->res, B->r1, B->rd1, MPI_DOUBLE, B->back, B->s1, B->sd1, MPI_DOUBLE,
+                  MPI_COMM_WORLD);
+    for (int q = 0; q < R; q++) {
+        const double *src = B->back + B->sd1[q];
+        for (int64_t b0 = (int64_t)q * T; b0 < cnt; b0 += W) {
+            const int64_t len = cnt - b0 < T ? cnt - b0 : T;
+            memcpy(B->outslab + b0, src, (size_t)len * sizeof *src);
+            src += len;
+        }
+    }
+}
+
+/// Record i goes to worker i mod W (rank (i mod W) / T, thread i mod T), as partialPi splits
+/// steps.  I/O stays contiguous: per round each rank reads a slab of C records (C a multiple
+/// of W), the records move to their owners (MPI_Alltoallv), are transformed there, and move
+/// back to be written.  Ranks agree after every round on bad records and I/O failures.
+static int engine_cyclic(const map_job *job, mfile *in, mfile *out, int64_t N, int check)
+{
+    const int r = par_rank(), R = par_size(), a = job->t->arity;
+    const int64_t W = (int64_t)R * job->threads;
+    int64_t C = job->chunk > 0 ? job->chunk : 262144;
+    C = C < W ? W : C - C % W;
+    cyclic_bufs B;
+    cyclic_alloc(&B, R, C, a);
     int rc = 0;
     const char *why = "";
-    int64_t bad = INT64_MAX;
-
-    if (open_all(inpath, MPI_MODE_RDONLY, &in, "read"))
-        return 2;
-    if (open_all(outpath, MPI_MODE_CREATE | MPI_MODE_WRONLY, &out, "write")) {
-        MPI_File_close(&in);
-        return 2;
+    for (int64_t ws = 0; ws < N && !rc; ws += (int64_t)R * C) {
+        const int64_t first = ws + (int64_t)r * C;
+        const int64_t cnt = first >= N ? 0 : (N - first < C ? N - first : C);
+        mf_read(in, (MPI_Offset)(first * a * 8), B.slab, (int)(cnt * a), MPI_DOUBLE, 0);
+        if (mf_agree()) {
+            rc = 1;
+            break;
+        }
+        int64_t j = check ? first_bad_input(job, B.slab, cnt, &why) : -1;
+        if (agree_bad(job, j < 0 ? INT64_MAX : first + j, why)) {
+            rc = 2;
+            break;
+        }
+        cyclic_round(job, &B, ws, C, cnt, N);
+        j = first_bad_result(job, B.outslab, cnt, &why);
+        if (agree_bad(job, j < 0 ? INT64_MAX : first + j, why)) {
+            rc = 2;
+            break;
+        }
+        mf_write(out, (MPI_Offset)(first * 8), B.outslab, (int)cnt, MPI_DOUBLE, 0);
+        rc = mf_agree();
     }
-    MPI_File_set_size(out, (MPI_Offset)N * 8);
-
-    if (!job->dynamic) {
-        /* Record i goes to worker i mod W (rank (i mod W) / T, thread i mod T), as
-         * partialPi splits steps.  I/O stays contiguous: per round each rank reads a
-         * slab of C records (C a multiple of W), the records move to their owners
-         * (MPI_Alltoallv), are transformed there, and move back to be written. */
-        int64_t C = job->chunk > 0 ? job->chunk : 262144;
-        C = C < W ? W : C - C % W;
-        int *scount = calloc((size_t)R, sizeof *scount), *sdisp = calloc((size_t)R, sizeof *sdisp);
-        int *rcount = calloc((size_t)R, sizeof *rcount), *rdisp = calloc((size_t)R, sizeof *rdisp);
-        int *s1 = calloc((size_t)R, sizeof *s1), *sd1 = calloc((size_t)R, sizeof *sd1);
-        int *r1 = calloc((size_t)R, sizeof *r1), *rd1 = calloc((size_t)R, sizeof *rd1);
-        double *slab = malloc((size_t)(C * a) * sizeof *slab), *packed = malloc((size_t)(C * a) * sizeof *packed);
-        double *mine = malloc((size_t)(C * a) * sizeof *mine), *res = malloc((size_t)C * sizeof *res);
-        double *back = malloc((size_t)C * sizeof *back), *outslab = malloc((size_t)C * sizeof *outslab);
-        const int64_t window = (int64_t)R * C;
-
-        for (int64_t ws = 0; ws < N; ws += window) {
-            const int64_t first = ws + (int64_t)r * C;
-            const int64_t cnt = first >= N ? 0 : (N - first < C ? N - first : C);
-            MPI_File_read_at(in, (MPI_Offset)(first * a * 8), slab, (int)(cnt * a), MPI_DOUBLE,
-                                 MPI_STATUS_IGNORE);
-            if (check) {
-                const int64_t j = first_bad(job, slab, cnt, &why);
-                const int64_t gi = j < 0 ? INT64_MAX : first + j;
-                bad = min_all(gi);
-                report_bad(job, gi, bad, why);
-                if (bad != INT64_MAX)
-                    break;
-            }
-            if (R == 1) {                    /* every record is this rank's already */
-#pragma omp parallel for num_threads(T) schedule(static, 1)
-                for (int th = 0; th < T; th++)
-                    t->fn(slab + (int64_t)th * a, outslab + th, decomp_count(cnt, th, T), T);
-                MPI_File_write_at(out, (MPI_Offset)(first * 8), outslab, (int)cnt, MPI_DOUBLE,
-                                  MPI_STATUS_IGNORE);
-                continue;
-            }
-            /* who gets what: the slab of rank q holds records q*C.. of the window,
-             * a whole number of W-cycles from a multiple of W */
-            int64_t total = 0;
-            for (int q = 0; q < R; q++) {
-                const int64_t fq = ws + (int64_t)q * C;
-                const int64_t cq = fq >= N ? 0 : (N - fq < C ? N - fq : C);
-                int64_t to_q = 0, from_q = 0;
-                for (int th = 0; th < T; th++) {
-                    to_q += decomp_count(cnt, (int64_t)q * T + th, W);
-                    from_q += decomp_count(cq, (int64_t)r * T + th, W);
-                }
-                scount[q] = (int)(to_q * a);
-                rcount[q] = (int)(from_q * a);
-                s1[q] = (int)to_q;
-                r1[q] = (int)from_q;
-                total += from_q;
-            }
-            for (int q = 1; q < R; q++) {
-                sdisp[q] = sdisp[q - 1] + scount[q - 1];
-                rdisp[q] = rdisp[q - 1] + rcount[q - 1];
-                sd1[q] = sd1[q - 1] + s1[q - 1];
-                rd1[q] = rd1[q - 1] + r1[q - 1];
-            }
-            /* rank q's records: blocks of T at q*T in every cycle of W */
-            for (int q = 0; q < R; q++) {
-                double *dst = packed + sdisp[q];
-                for (int64_t b0 = (int64_t)q * T; b0 < cnt; b0 += W) {
-                    const int64_t len = (cnt - b0 < T ? cnt - b0 : T) * a;
-                    const double *src = slab + b0 * a;
-                    for (int64_t e = 0; e < len; e++)
-                        *dst++ = src[e];
-                }
-            }
-            MPI_Alltoallv(packed, scount, sdisp, MPI_DOUBLE, mine, rcount, rdisp, MPI_DOUBLE,
-                          MPI_COMM_WORLD);
-            /* received in source order, blocks of T per cycle: position p is thread p mod T */
-#pragma omp parallel for num_threads(T) schedule(static, 1)
-            for (int th = 0; th < T; th++)
-                t->fn(mine + (int64_t)th * a, res + th, decomp_count(total, th, T), T);
-            MPI_Alltoallv(res, r1, rd1, MPI_DOUBLE, back, s1, sd1, MPI_DOUBLE, MPI_COMM_WORLD);
-            for (int q = 0; q < R; q++) {
-                const double *src = back + sd1[q];
-                for (int64_t b0 = (int64_t)q * T; b0 < cnt; b0 += W) {
-                    const int64_t len = cnt - b0 < T ? cnt - b0 : T;
-                    for (int64_t e = 0; e < len; e++)
-                        outslab[b0 + e] = *src++;
-                }
-            }
-            MPI_File_write_at(out, (MPI_Offset)(first * 8), outslab, (int)cnt, MPI_DOUBLE,
-                                  MPI_STATUS_IGNORE);
-        }
-        free(scount), free(sdisp), free(rcount), free(rdisp);
-        free(s1), free(sd1), free(r1), free(rd1);
-        free(slab), free(packed), free(mine), free(res), free(back), free(outslab);
-    } else {
-        /* chunks of C consecutive records handed out by an atomic counter on rank 0:
-         * the MPI port of the workshop's shared Value with its lock */
-        int64_t C = job->chunk;
-        if (C <= 0) {
-            C = N / ((int64_t)R * 16);
-            C = C < 1 ? 1 : (C > 65536 ? 65536 : C);
-        }
-        double *inb = malloc((size_t)(C * a) * sizeof *inb), *outb = malloc((size_t)C * sizeof *outb);
-        int64_t *counter, one = 1, claim, mybad = INT64_MAX;
-        MPI_Win win;
-        MPI_Win_allocate(r == 0 ? sizeof(int64_t) : 0, sizeof(int64_t), MPI_INFO_NULL,
-                         MPI_COMM_WORLD, &counter, &win);
-        if (r == 0)
-            *counter = 0;
-        MPI_Barrier(MPI_COMM_WORLD);
-        MPI_Win_lock_all(0, win);
-        for (;;) {
-            MPI_Fetch_and_op(&one, &claim, MPI_INT64_T, 0, 0, MPI_SUM, win);
-            MPI_Win_flush(0, win);
-            const int64_t first = claim * C;
-            if (first >= N)
-                break;
-            const int64_t cnt = N - first < C ? N - first : C;
-            MPI_File_read_at(in, (MPI_Offset)(first * a * 8), inb, (int)(cnt * a), MPI_DOUBLE,
-                             MPI_STATUS_IGNORE);
-            if (check) {
-                const char *w = NULL;
-                const int64_t j = first_bad(job, inb, cnt, &w);
-                if (j >= 0 && first + j < mybad) {
-                    mybad = first + j;
-                    why = w;
-                }
-            }
-            if (mybad != INT64_MAX)
-                continue;                    /* check the rest, write nothing more */
-#pragma omp parallel for num_threads(T) schedule(dynamic, 1)
-            for (int64_t j = 0; j < cnt; j++)
-                t->fn(inb + j * a, outb + j, 1, 1);
-            MPI_File_write_at(out, (MPI_Offset)(first * 8), outb, (int)cnt, MPI_DOUBLE,
-                              MPI_STATUS_IGNORE);
-        }
-        MPI_Win_unlock_all(win);
-        MPI_Win_free(&win);
-        bad = min_all(mybad);
-        report_bad(job, mybad, bad, why);
-        free(inb);
-        free(outb);
-    }
-    if (bad != INT64_MAX)
-        rc = 2;
-    MPI_File_close(&in);
-    MPI_File_close(&out);
+    cyclic_free(&B);
     return rc;
+}
+
+/// Chunks of C consecutive records handed out by an atomic counter on rank 0: the MPI port
+/// of the workshop's shared Value with its lock.  A rank that finds a bad record or fails to
+/// write stops writing; after an I/O failure it also ends the hand-out for everyone.
+static int engine_dynamic(const map_job *job, mfile *in, mfile *out, int64_t N, int check)
+{
+    const int R = par_size(), T = job->threads, a = job->t->arity;
+    int64_t C = job->chunk;
+    if (C <= 0) {
+        C = N / ((int64_t)R * 16);
+        C = C < 1 ? 1 : (C > 65536 ? 65536 : C);
+    }
+    double *inb = xmalloc((size_t)(C * a) * sizeof *inb), *outb = xmalloc((size_t)C * sizeof *outb);
+    int64_t *counter, one = 1, claim, mybad = INT64_MAX, stop = N / C + 1;
+    const char *why = "";
+    MPI_Win win;
+    MPI_Win_allocate(par_rank() == 0 ? sizeof(int64_t) : 0, sizeof(int64_t), MPI_INFO_NULL,
+                     MPI_COMM_WORLD, &counter, &win);
+    if (par_rank() == 0)
+        *counter = 0;
+    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Win_lock_all(0, win);
+    for (int failed = 0;;) {
+        MPI_Fetch_and_op(&one, &claim, MPI_INT64_T, 0, 0, MPI_SUM, win);
+        MPI_Win_flush(0, win);
+        const int64_t first = claim * C;
+        if (first >= N)
+            break;
+        const int64_t cnt = N - first < C ? N - first : C;
+        const char *w = "";
+        mf_read(in, (MPI_Offset)(first * a * 8), inb, (int)(cnt * a), MPI_DOUBLE, 0);
+        int64_t j = check ? first_bad_input(job, inb, cnt, &w) : -1;
+        if (j < 0 && mybad == INT64_MAX) {
+#pragma omp parallel for num_threads(T) schedule(dynamic, 1)
+            for (int64_t k = 0; k < cnt; k++)
+                job->t->fn(inb + k * a, outb + k, 1, 1);
+            j = first_bad_result(job, outb, cnt, &w);
+        }
+        if (j >= 0 && first + j < mybad) {
+            mybad = first + j;
+            why = w;
+        }
+        if (mybad == INT64_MAX && !failed)   /* after a bad record: check the rest, write nothing */
+            mf_write(out, (MPI_Offset)(first * 8), outb, (int)cnt, MPI_DOUBLE, 0);
+        if (!failed && mf_failed()) {
+            failed = 1;                      /* end the hand-out: every claim from now is past N */
+            MPI_Accumulate(&stop, 1, MPI_INT64_T, 0, 0, 1, MPI_INT64_T, MPI_REPLACE, win);
+            MPI_Win_flush(0, win);
+        }
+    }
+    MPI_Win_unlock_all(win);
+    MPI_Win_free(&win);
+    free(inb);
+    free(outb);
+    if (mf_agree())
+        return 1;
+    return agree_bad(job, mybad, why) ? 2 : 0;
+}
+
+int mapio_engine(const map_job *job, const char *inpath, const char *outpath, int64_t N,
+                 int check)
+{
+    mfile in, out;
+    if (mf_open(inpath, NULL, MPI_MODE_RDONLY, &in, "read"))
+        return 2;
+    if (mf_open(outpath, name_of(job, outpath), MPI_MODE_WRONLY, &out, "write")) {
+        mf_close(&in, 0);
+        return 1;
+    }
+    const int rc = job->dynamic ? engine_dynamic(job, &in, &out, N, check)
+                                : engine_cyclic(job, &in, &out, N, check);
+    mf_close(&in, 0);
+    mf_close(&out, !rc && job->sync_path && !strcmp(outpath, job->sync_path));
+    return mf_agree() ? 1 : rc;
 }
 
 /* ---- records -> text ------------------------------------------------------ */
@@ -430,11 +502,14 @@ static size_t format_values(const char *fmt, const double *v, int64_t cnt, char 
                 (*text)[len++] = '\n';
                 break;
             }
-            char *grown = n < 0 ? NULL : realloc(*text, 2 * *cap + (size_t)n + 64);
-            if (!grown) {                    /* formats are checked: not expected */
+            if (n < 0) {                     /* formats are checked: not expected */
                 fprintf(stderr, "map: cannot format %g with '%s'\n", v[j], fmt);
+                cleanup_now();
                 exit(1);
             }
+            char *grown = xmalloc(2 * *cap + (size_t)n + 64);
+            memcpy(grown, *text, len);
+            free(*text);
             *cap = 2 * *cap + (size_t)n + 64;
             *text = grown;
         }
@@ -442,84 +517,80 @@ static size_t format_values(const char *fmt, const double *v, int64_t cnt, char 
     return len;
 }
 
-int mapio_records_to_text(const map_job *job, const char *inpath, const char *outpath,
-                          int64_t N)
+/// Rank 0 streams the results of `in` to fd, formatted (fmt) or raw (fmt NULL).
+static void stream_to_fd(const char *inpath, int64_t N, const char *fmt, int fd, const char *name)
 {
-    const int r = rank_(), R = size_();
-    MPI_File in, out;
+    mfile in = {.path = inpath, .name = inpath};
     size_t cap = (size_t)FORMAT_CHUNK * 26;
-    char *text = malloc(cap);
-    double *v = malloc((size_t)FORMAT_CHUNK * sizeof *v);
-    int rc = 0;
-
-    if (!outpath) {                          /* standard output: rank 0 streams it */
-        if (r == 0) {
-            MPI_File_open(MPI_COMM_SELF, inpath, MPI_MODE_RDONLY, MPI_INFO_NULL, &in);
-            for (int64_t first = 0; first < N; first += FORMAT_CHUNK) {
-                const int64_t cnt = N - first < FORMAT_CHUNK ? N - first : FORMAT_CHUNK;
-                MPI_File_read_at(in, (MPI_Offset)(first * 8), v, (int)cnt, MPI_DOUBLE,
-                                 MPI_STATUS_IGNORE);
-                const size_t len = format_values(job->fmt, v, cnt, &text, &cap);
-                if (fwrite(text, 1, len, stdout) != len) {
-                    rc = 1;
-                    break;
-                }
-            }
-            if (fflush(stdout) != 0)
-                rc = 1;
-            MPI_File_close(&in);
+    char *text = fmt ? xmalloc(cap) : NULL;
+    double *v = xmalloc((size_t)FORMAT_CHUNK * sizeof *v);
+    int err = MPI_File_open(MPI_COMM_SELF, inpath, MPI_MODE_RDONLY, MPI_INFO_NULL, &in.fh);
+    if (err != MPI_SUCCESS) {
+        mf_fail("read", inpath, "cannot open");
+        N = 0;
+    }
+    for (int64_t first = 0; first < N; first += FORMAT_CHUNK) {
+        const int64_t cnt = N - first < FORMAT_CHUNK ? N - first : FORMAT_CHUNK;
+        mf_read(&in, (MPI_Offset)(first * 8), v, (int)cnt, MPI_DOUBLE, 0);
+        if (mf_failed())
+            break;
+        const size_t len = fmt ? format_values(fmt, v, cnt, &text, &cap) : (size_t)cnt * 8;
+        const int e = outfile_write_all(fd, fmt ? text : (const char *)v, len);
+        if (e) {
+            mf_fail("write", name, strerror(e));
+            break;
         }
-        MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        free(text);
-        free(v);
-        return rc;
     }
-    if (open_all(inpath, MPI_MODE_RDONLY, &in, "read") ||
-        open_all(outpath, MPI_MODE_CREATE | MPI_MODE_WRONLY, &out, "write")) {
-        free(text);
-        free(v);
-        return 2;
+    if (err == MPI_SUCCESS)
+        MPI_File_close(&in.fh);
+    free(text);
+    free(v);
+}
+
+int mapio_records_to_fd(const char *inpath, int64_t N, int fd, const char *name)
+{
+    if (par_rank() == 0)
+        stream_to_fd(inpath, N, NULL, fd, name);
+    return mf_agree();
+}
+
+int mapio_records_to_text(const map_job *job, const char *inpath, const char *outpath, int fd,
+                          const char *fd_name, int64_t N)
+{
+    const int r = par_rank(), R = par_size();
+    mfile in, out;
+    if (!outpath) {                          /* standard output, a device: rank 0 streams it */
+        if (r == 0)
+            stream_to_fd(inpath, N, job->fmt, fd, fd_name);
+        return mf_agree();
     }
-    MPI_File_set_size(out, 0);
+    if (mf_open(inpath, NULL, MPI_MODE_RDONLY, &in, "read"))
+        return 1;
+    if (mf_open(outpath, name_of(job, outpath), MPI_MODE_WRONLY, &out, "write")) {
+        mf_close(&in, 0);
+        return 1;
+    }
+    size_t cap = (size_t)FORMAT_CHUNK * 26;
+    char *text = xmalloc(cap);
+    double *v = xmalloc((size_t)FORMAT_CHUNK * sizeof *v);
     int64_t base = 0;
-    for (int64_t ws = 0; ws < N; ws += (int64_t)R * FORMAT_CHUNK) {
+    int rc = 0;
+    for (int64_t ws = 0; ws < N && !rc; ws += (int64_t)R * FORMAT_CHUNK) {
         const int64_t first = ws + (int64_t)r * FORMAT_CHUNK;
         const int64_t cnt = first >= N ? 0 : (N - first < FORMAT_CHUNK ? N - first : FORMAT_CHUNK);
-        MPI_File_read_at_all(in, (MPI_Offset)(first * 8), v, (int)cnt, MPI_DOUBLE,
-                             MPI_STATUS_IGNORE);
+        mf_read(&in, (MPI_Offset)(first * 8), v, (int)cnt, MPI_DOUBLE, 1);
         const int64_t len = (int64_t)format_values(job->fmt, v, cnt, &text, &cap);
         int64_t before = 0;
         MPI_Exscan(&len, &before, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
         if (r == 0)
             before = 0;
-        MPI_File_write_at_all(out, (MPI_Offset)(base + before), text, (int)len, MPI_CHAR,
-                              MPI_STATUS_IGNORE);
-        base += sum_all(len);
+        mf_write(&out, (MPI_Offset)(base + before), text, (int)len, MPI_CHAR, 1);
+        rc = mf_agree();
+        base += par_sum_i64(len);
     }
-    MPI_File_close(&in);
-    MPI_File_close(&out);
+    mf_close(&in, 0);
+    mf_close(&out, !rc && job->sync_path && !strcmp(outpath, job->sync_path));
     free(text);
     free(v);
-    return rc;
-}
-
-int mapio_records_to_stdout(const char *inpath, int64_t N)
-{
-    int rc = 0;
-    if (rank_() == 0) {
-        MPI_File in;
-        double *v = malloc((size_t)FORMAT_CHUNK * sizeof *v);
-        MPI_File_open(MPI_COMM_SELF, inpath, MPI_MODE_RDONLY, MPI_INFO_NULL, &in);
-        for (int64_t first = 0; first < N && !rc; first += FORMAT_CHUNK) {
-            const int64_t cnt = N - first < FORMAT_CHUNK ? N - first : FORMAT_CHUNK;
-            MPI_File_read_at(in, (MPI_Offset)(first * 8), v, (int)cnt, MPI_DOUBLE,
-                             MPI_STATUS_IGNORE);
-            rc = fwrite(v, 8, (size_t)cnt, stdout) != (size_t)cnt;
-        }
-        rc |= fflush(stdout) != 0;
-        MPI_File_close(&in);
-        free(v);
-    }
-    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    return rc;
+    return mf_agree() ? 1 : rc;
 }

@@ -128,6 +128,24 @@ uint64_t par_sum_u64(uint64_t local)
     return total;
 }
 
+/// One 64-bit signed value reduced with op over all ranks, on every rank.
+static int64_t reduce_i64(int64_t local, MPI_Op op)
+{
+    int64_t r;
+    MPI_Allreduce(&local, &r, 1, MPI_INT64_T, op, MPI_COMM_WORLD);
+    return r;
+}
+
+int64_t par_min_i64(int64_t local)
+{
+    return reduce_i64(local, MPI_MIN);
+}
+
+int64_t par_sum_i64(int64_t local)
+{
+    return reduce_i64(local, MPI_SUM);
+}
+
 void par_sum_u64_array(uint64_t *v, int n)
 {
     MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
@@ -174,6 +192,11 @@ void par_sum_mpz_root(mpz_t x)
 void par_gather_text(const char *mine, size_t len, char *all)
 {
     MPI_Gather(mine, (int)len, MPI_CHAR, all, (int)len, MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+void par_bcast_text(char *buf, size_t len)
+{
+    MPI_Bcast(buf, (int)len, MPI_CHAR, 0, MPI_COMM_WORLD);
 }
 
 void par_host_name(char *buf, size_t len)

@@ -41,6 +41,12 @@ fx_u128 par_sum_u128(fx_u128 local);
 /// Sum of a 64-bit unsigned integer over all ranks, on every rank.
 uint64_t par_sum_u64(uint64_t local);
 
+/// Minimum of a signed 64-bit integer over all ranks, on every rank.
+int64_t par_min_i64(int64_t local);
+
+/// Sum of a signed 64-bit integer over all ranks, on every rank.
+int64_t par_sum_i64(int64_t local);
+
 /// Sum of n unsigned 64-bit integers element-wise over all ranks, in place, on every rank.
 void par_sum_u64_array(uint64_t *v, int n);
 
@@ -49,6 +55,9 @@ void par_sum_mpz_root(mpz_t x);
 
 /// Gather a fixed-size text of `len` bytes from every rank into all[rank * len] on rank 0.
 void par_gather_text(const char *mine, size_t len, char *all);
+
+/// Broadcast a text buffer of `len` bytes from rank 0.
+void par_bcast_text(char *buf, size_t len);
 
 /// This host's name.
 void par_host_name(char *buf, size_t len);

@@ -2,15 +2,18 @@
 #define _GNU_SOURCE /* sched_getcpu */
 #include "pi.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <omp.h>
 #include <sched.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "par.h"
 
 enum { MAX_THREADS = 4096, MAX_REPEAT = 64 };
@@ -73,6 +76,34 @@ static void print_usage(FILE *f)
             "  mpirun -np 2 pi all\n"
             "\n"
             "exit status: 0 success, 1 self-check or runtime failure, 2 usage error\n");
+}
+
+static int stdout_errno; ///< first error writing standard output outside stdio, 0 if none
+
+int pi_write_stdout(const char *text, int newline)
+{
+    int e = fflush(stdout) != 0 ? (errno ? errno : EIO) : 0;
+    if (!e)
+        e = outfile_write_all(STDOUT_FILENO, text, strlen(text));
+    if (!e && newline)
+        e = outfile_write_all(STDOUT_FILENO, "\n", 1);
+    if (e && !stdout_errno)
+        stdout_errno = e;
+    return e ? -1 : 0;
+}
+
+/// Rank 0 at the end: flush standard output; 0, or 1 after saying why it cannot be written.
+static int finish_stdout(const pi_common *c)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+    if (!stdout_errno && ferror(stdout))
+        stdout_errno = EIO;
+    if (!stdout_errno)
+        return 0;
+    fprintf(stderr, "%s: cannot write standard output: %s\n", c->prog, strerror(stdout_errno));
+    return 1;
 }
 
 double pi_check_scale(void)
@@ -361,6 +392,10 @@ int main(int argc, char **argv)
     void *opts = NULL;
     int rc;
 
+    /* Reports are held in one buffer and flushed once at the end, so a failure to write
+     * them is seen there with its reason (bulk output goes through pi_write_stdout). */
+    if (c.printer)
+        setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     if (argc < 2) {
         if (c.printer)
             print_usage(stderr);
@@ -369,7 +404,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         if (c.printer)
             print_usage(stdout);
-        return 0;
+        return c.printer ? finish_stdout(&c) : 0;
     }
     snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
     int64_t expect = 0;
@@ -405,7 +440,7 @@ int main(int argc, char **argv)
     }
     if (rc) {                       /* decided before MPI starts: same on every rank */
         free(opts);
-        return rc < 0 ? 0 : par_exit_together(rc);
+        return rc < 0 ? (c.printer ? finish_stdout(&c) : 0) : par_exit_together(rc);
     }
 
     if (par_init(&argc, &argv)) {
@@ -436,10 +471,8 @@ int main(int argc, char **argv)
         rc = run_all(&c, &L);
     }
     free(opts);
-    if (c.printer && (fflush(stdout) != 0 || ferror(stdout))) {
-        fprintf(stderr, "%s: cannot write the report to standard output\n", c.prog);
+    if (c.printer && finish_stdout(&c))
         rc = 1;
-    }
     rc = par_bcast_int(rc);          /* also: every message is out before anyone exits */
     par_finalize();
     return rc;

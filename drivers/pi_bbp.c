@@ -2,15 +2,13 @@
 #include <errno.h>
 #include <math.h>
 #include <nettle/sha2.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bbp.h"
 #include "cli.h"
+#include "outfile.h"
 #include "par.h"
 #include "pi.h"
 
@@ -206,63 +204,39 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
 
 /* ---- decimal mode ------------------------------------------------------ */
 
-static char tmp_path[4096]; ///< output being written, removed if we are interrupted
-
-static void remove_tmp(int sig)
+/// Rank 0: decide how -o is written and create its temporary; every rank learns the
+/// temporary's name, so whichever rank survives a signal removes it.  0 or errno (every rank).
+static int prepare_output(const char *path, const pi_layout *L, outfile *of)
 {
-    if (tmp_path[0])
-        unlink(tmp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/// Rank 0: create the temporary output next to FILE; 0 ok, else errno.
-static int open_tmp(const char *path, FILE **f)
-{
-    int fd;
-    if (snprintf(tmp_path, sizeof tmp_path, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp_path)
-        return ENAMETOOLONG;
-    const mode_t mask = umask(0);
-    umask(mask);
-    if ((fd = mkstemp(tmp_path)) < 0 || fchmod(fd, 0666 & ~mask) != 0 ||
-        !(*f = fdopen(fd, "w"))) {
-        const int e = errno;
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp_path);
-        }
-        tmp_path[0] = '\0';
+    int e = 0;
+    memset(of, 0, sizeof *of);
+    if (L->rank == 0)
+        e = outfile_prepare(path, of);
+    if ((e = par_bcast_int(e)) != 0)
         return e;
-    }
-    signal(SIGINT, remove_tmp);
-    signal(SIGTERM, remove_tmp);
-    signal(SIGHUP, remove_tmp);
+    par_bcast_text(of->tmp, sizeof of->tmp);
+    if (L->rank != 0 && of->tmp[0])
+        cleanup_add(of->tmp);
     return 0;
 }
 
-/// Write "3.ddd\n" to f, flush to disk and rename over path; 0 ok, else errno.
-static int finish_tmp(FILE *f, const char *text, const char *path)
+/// Rank 0: write "3.ddd\n" to the output, sync it and publish it; 0 ok, else errno.
+static int write_output(outfile *of, const char *text)
 {
-    int e = 0;
-    if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) == EOF ||
-        fsync(fileno(f)) != 0)
-        e = errno ? errno : EIO;
-    if (fclose(f) != 0 && !e)
-        e = errno;
-    if (!e && rename(tmp_path, path) != 0)
-        e = errno;
-    if (e)
-        unlink(tmp_path);
-    tmp_path[0] = '\0';
+    const int fd = outfile_open(of);
+    int e = fd < 0 ? errno : 0;
+    if (!e)
+        e = outfile_write_all(fd, text, strlen(text));
+    if (!e)
+        e = outfile_write_all(fd, "\n", 1);
+    if (fd >= 0) {
+        const int c = outfile_close(fd);
+        e = e ? e : c;
+    }
+    if (!e)
+        e = outfile_publish(of);
+    outfile_discard(of);
     return e;
-}
-
-/// Rank 0: give up the temporary output.
-static void discard_tmp(FILE *f)
-{
-    fclose(f);
-    unlink(tmp_path);
-    tmp_path[0] = '\0';
 }
 
 /// One timed decimal run.
@@ -316,29 +290,30 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
                        pi_summary *s)
 {
     dec_job job = {.o = o, .L = L};
-    FILE *f = NULL;
+    outfile of;
     double median;
     int rc = 0;
 
     *s = (pi_summary){.method = "bbp", .n = o->digits, .unit = "digits"};
     /* a bad output path is a usage error, found before the work, on every rank */
-    int e = 0;
-    if (o->out && L->rank == 0)
-        e = open_tmp(o->out, &f);
-    if ((e = par_bcast_int(e)) != 0)
+    int e = o->out ? prepare_output(o->out, L, &of) : 0;
+    if (e)
         return pi_usage_error(c, "cannot write -o '%s': %s", o->out, strerror(e));
 
     pi_time(c, dec_compute, &job, &s->seconds, &median);
     s->rate = (double)o->digits / s->seconds;
     if (L->rank != 0) {
         free(job.text);
-        return par_bcast_int(0);
+        rc = par_bcast_int(0);
+        if (o->out)
+            cleanup_forget(of.tmp);   /* renamed or removed by rank 0 by now */
+        return rc;
     }
     if (!job.text) {
         fprintf(stderr, "%s: could not certify the last digit (error interval too wide)\n",
                 c->prog);
-        if (f)
-            discard_tmp(f);
+        if (o->out)
+            outfile_discard(&of);
         return par_bcast_int(1);
     }
     /* self-check: the digits agree with the double nearest pi as far as both go */
@@ -352,12 +327,14 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
                      pi_check_scale();
     s->pass = strncmp(job.text, ref, cmp - 1) == 0 && s->abs_error <= s->error_bound;
 
-    if (f && (e = finish_tmp(f, job.text, o->out)) != 0) {
-        fprintf(stderr, "%s: writing '%s' failed: %s (no file left)\n", c->prog, o->out,
-                strerror(e));
+    /* a failed self-check publishes nothing: the previous file stays as it was */
+    if (o->out && !s->pass)
+        outfile_discard(&of);
+    else if (o->out && (e = write_output(&of, job.text)) != 0) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", c->prog, o->out, strerror(e));
         rc = 1;
     }
-    if (!c->quiet) {
+    if (!c->quiet && !rc) {
         char sha[65];
         const size_t len = strlen(job.text), tail = len - 2 < 50 ? len - 2 : 50;
         sha256_hex(job.text, sha);
@@ -379,14 +356,15 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
             json_end(&j);
         } else {
             FILE *rep = o->out ? stdout : stderr;  /* stdout carries the digits alone */
-            if (!o->out)
-                printf("%s\n", job.text);
+            if (!o->out && pi_write_stdout(job.text, 1) != 0) {
+                free(job.text);
+                return par_bcast_int(1);        /* said by pi's main, with the reason */
+            }
             fprintf(rep, "pi bbp         %lld decimal digits (truncated), %lld-bit fixed point%s%s\n",
                     (long long)o->digits, (long long)job.bits, o->out ? ", written to " : "",
                     o->out ? o->out : "");
             fprintf(rep, "sha256         %s (of the output line)\n", sha);
             fprintf(rep, "last digits    ...%s\n", job.text + len - tail);
-            fflush(stdout);
             if (rep == stdout) {
                 pi_print_common(c, L, s, median);
             } else {

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +40,15 @@ line_kind records_parse_line(const char *line, size_t len, int arity, double *ou
         }
         errno = 0;
         const double v = strtod(p, &stop);
+        const size_t w = strcspn(p, " \t,");
         if (stop == p || (*stop && !isspace((unsigned char)*stop) && *stop != ',')) {
-            size_t w = strcspn(p, " \t,");
             snprintf(why, whylen, "not a number '%.*s' (column %d)", (int)(w > 40 ? 40 : w), p,
                      n + 1);
+            return LINE_BAD;
+        }
+        if (errno == ERANGE && isinf(v)) {   /* underflow to 0 or a subnormal is accepted */
+            snprintf(why, whylen, "out of range for a double '%.*s' (column %d)",
+                     (int)(w > 40 ? 40 : w), p, n + 1);
             return LINE_BAD;
         }
         if (n < arity)
@@ -97,5 +103,14 @@ const char *records_check_format(const char *fmt)
         return "needs exactly one double conversion, like %.17g";
     if (strchr(fmt, '\n'))
         return "must not contain a newline (one is added)";
+    return NULL;
+}
+
+const char *records_check_finite(const double *rec, int arity)
+{
+    for (int c = 0; c < arity; c++)
+        if (!isfinite(rec[c]))
+            return isnan(rec[c]) ? "not a finite number (nan); --allow-nonfinite accepts it"
+                                 : "not a finite number (inf); --allow-nonfinite accepts it";
     return NULL;
 }

@@ -42,7 +42,6 @@ void json_begin(json_out *j, FILE *f)
 void json_end(json_out *j)
 {
     fputs("}\n", j->f);
-    fflush(j->f);
 }
 
 /// Enter a nested level opened with character `open`.

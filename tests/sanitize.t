@@ -43,4 +43,10 @@ san_run "mpirun -np 2 map sqplus1 (cyclic, 2 threads)" mpi 2 "$SANMAP" sqplus1 "
 ok $? "sanitized map: 500 results in order"
 san_run "mpirun -np 2 map (dynamic, to a file)" mpi 2 "$SANMAP" double "$tmp/seq.txt" -o "$tmp/d.txt" --schedule dynamic --chunk 3
 san_run "map malformed input" "$SANMAP" celsius "$TOP/README.md"
+san_run "mpirun -np 2 map -o /dev/full (write failure path)" mpi 2 "$SANMAP" double "$tmp/seq.txt" -o /dev/full
+[ "$(cat "$tmp/rc")" -eq 1 ] && grep -q 'cannot write /dev/full: No space left on device' "$tmp/err"
+ok $? "sanitized map -o /dev/full: exit 1, said"
+san_run "pi bbp --digits -o /dev/full" "$SAN" bbp --digits 300 -o /dev/full
+printf '1\nnan\n' >"$tmp/nan.txt"
+san_run "map nan input" mpi 2 "$SANMAP" celsius "$tmp/nan.txt" --schedule dynamic
 done_testing

@@ -95,6 +95,11 @@ int main(void)
         {"1,", 1, LINE_BAD, 0, 0, "empty field (column 2)"},
         {"12x", 1, LINE_BAD, 0, 0, "not a number '12x' (column 1)"},
         {"1 2x", 2, LINE_BAD, 0, 0, "not a number '2x' (column 2)"},
+        {"1e400", 1, LINE_BAD, 0, 0, "out of range for a double '1e400' (column 1)"},
+        {"1 -1e400", 2, LINE_BAD, 0, 0, "out of range for a double '-1e400' (column 2)"},
+        {"1e-400", 1, LINE_RECORD, 0, 0, NULL},
+        {"4e-320", 1, LINE_RECORD, 4e-320, 0, NULL},
+        {"1.7976931348623157e308", 1, LINE_RECORD, 1.7976931348623157e308, 0, NULL},
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         double out[2] = {0, 0};
@@ -120,6 +125,12 @@ int main(void)
                  back == v;
     }
     tap_ok(exact, "10000 values: %%.17g text and back gives the same double");
+
+    const double fin[] = {1, -2}, nan2[] = {1, NAN}, inf1[] = {-INFINITY};
+    tap_ok(!records_check_finite(fin, 2) && records_check_finite(nan2, 2) &&
+               strstr(records_check_finite(nan2, 2), "nan") && records_check_finite(inf1, 1) &&
+               strstr(records_check_finite(inf1, 1), "inf"),
+           "records_check_finite: 1 -2 fine; nan and -inf named");
 
     tap_ok(!records_check_format("%.17g") && !records_check_format("%10.3f C") &&
                !records_check_format("%a") && !records_check_format("%e%%"),
