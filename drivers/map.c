@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -209,6 +210,7 @@ typedef struct {
     outfile out;                   ///< -o: its target and temporary (made by rank 0)
     char recs[OUTFILE_PATH_MAX];   ///< parsed text records (text input), or ""
     char res[OUTFILE_PATH_MAX];    ///< results not written straight to out.tmp, or ""
+    int stream;                    ///< 1: INPUT cannot be split (pipe, FIFO, /proc): rank 0 reads it
 } map_files;
 
 /// Directory part of path ("." if none) into dir.
@@ -234,11 +236,39 @@ static int make_temp(const char *dir, const char *what, char *name)
     return e;
 }
 
+/// Rank 0: can INPUT be read in parallel parts?  Sets F->stream; 0, or 2 after a message.
+static int check_input(const map_opts *o, map_files *F)
+{
+    struct stat st;
+    if (!o->input)
+        return 0;
+    if (stat(o->input, &st) != 0) {
+        fprintf(stderr, "map: cannot read '%s': %s\n", o->input, strerror(errno));
+        return 2;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "map: cannot read '%s': %s\n", o->input, strerror(EISDIR));
+        return 2;
+    }
+    /* a pipe, FIFO or terminal has no size; a /proc file says 0 but has text */
+    F->stream = !S_ISREG(st.st_mode) || st.st_size == 0;
+    if (F->stream && o->binary && st.st_size == 0 && S_ISREG(st.st_mode))
+        F->stream = 0;                /* an empty binary file: no records */
+    if (F->stream && o->binary) {
+        fprintf(stderr, "map: --binary INPUT must be a regular file that can be read in "
+                        "parts: '%s' is not (give it as text, or copy it to a file)\n", o->input);
+        return 2;
+    }
+    return 0;
+}
+
 /// Rank 0: check the directories and create every temporary.  0, or 2 after a message.
 static int create_files(const map_opts *o, map_files *F)
 {
     char dir[OUTFILE_PATH_MAX], outdir[OUTFILE_PATH_MAX];
-    int e;
+    int e = check_input(o, F);
+    if (e)
+        return e;
     if (o->output) {
         dirname_of(o->output, outdir, sizeof outdir);
         if (access(outdir, W_OK) != 0) {
@@ -281,6 +311,7 @@ static int plan_files(const map_opts *o, map_files *F)
         return rc;
     }
     F->out.in_place = par_bcast_int(F->out.in_place);
+    F->stream = par_bcast_int(F->stream);
     par_bcast_text(F->out.tmp, sizeof F->out.tmp);
     par_bcast_text(F->recs, sizeof F->recs);
     par_bcast_text(F->res, sizeof F->res);
@@ -321,7 +352,7 @@ static int run_passes(const map_opts *o, map_job *job, map_files *F, int64_t *n)
             rc = mapio_records_to_fd(F->res, *n, fd, sink_name);
         }
     } else {
-        rc = mapio_text_to_records(job, o->input, F->recs, n);
+        rc = mapio_text_to_records(job, o->input, F->stream, F->recs, n);
         if (!rc)
             rc = mapio_engine(job, F->recs, F->res, *n, 0);
         if (!rc && !final)
@@ -407,12 +438,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "map: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
         return 1;                             /* --help or --list lost */
     }
-    if (rc)
-        return rc < 0 ? 0 : par_exit_together(rc);
-    if (par_init(&argc, &argv)) {
-        par_finalize();
-        return 1;
-    }
+    if (rc < 0)
+        return 0;
+    if ((rc = par_start(&argc, &argv, par_hash_args(argc, argv), rc, "map")) != 0)
+        return rc;
     const int rank = par_rank(), ranks = par_size();
     o.printer = rank == 0;
     map_files F;

@@ -1,6 +1,7 @@
 /* mapio.c - the MPI-IO passes of `map`: parallel text parsing, the transform engine, parallel formatting. */
 #include "mapio.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -50,18 +51,23 @@ static void *xmalloc(size_t bytes)
 
 /* ---- text -> records ---------------------------------------------------- */
 
-/// Rank 0 alone reads standard input (mpirun forwards it to rank 0 only).
-static int stdin_to_records(const map_job *job, mfile *out, int64_t *nrecords)
+/// Rank 0 alone reads a stream: standard input (mpirun forwards it to rank 0 only, path
+/// NULL), a pipe, a FIFO, a /proc file.
+static int stream_to_records(const map_job *job, const char *path, mfile *out, int64_t *nrecords)
 {
     int64_t status[2] = {0, 0}; /* rc, records */
-    if (par_rank() == 0) {
+    FILE *in = par_rank() != 0 ? NULL : path ? fopen(path, "r") : stdin;
+    if (par_rank() == 0 && !in) {
+        fprintf(stderr, "map: cannot read '%s': %s\n", path, strerror(errno));
+        status[0] = 2;
+    } else if (par_rank() == 0) {
         const int a = job->t->arity;
         char *line = NULL, why[160];
         size_t cap = 0;
         ssize_t len;
         int64_t lineno = 0, n = 0;
         double rec[8];
-        while ((len = getline(&line, &cap, stdin)) >= 0) {
+        while ((len = getline(&line, &cap, in)) >= 0) {
             lineno++;
             if (len && line[len - 1] == '\n')
                 len--;
@@ -81,7 +87,13 @@ static int stdin_to_records(const map_job *job, mfile *out, int64_t *nrecords)
             mf_write(out, (MPI_Offset)(n * a * 8), rec, a, MPI_DOUBLE, 0);
             n++;
         }
+        if (!status[0] && ferror(in)) {
+            fprintf(stderr, "map: cannot read '%s': %s\n", job->name, strerror(errno));
+            status[0] = 2;
+        }
         free(line);
+        if (path)
+            fclose(in);
         status[1] = n;
     }
     MPI_Bcast(status, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
@@ -195,15 +207,15 @@ static int text_rounds(const map_job *job, mfile *in, mfile *out, int64_t *nreco
     return rc;
 }
 
-int mapio_text_to_records(const map_job *job, const char *path, const char *records,
-                          int64_t *nrecords)
+int mapio_text_to_records(const map_job *job, const char *path, int stream,
+                          const char *records, int64_t *nrecords)
 {
     mfile in, out;
     int rc;
     if (mf_open(records, name_of(job, records), MPI_MODE_WRONLY, &out, "write"))
         return 1;
-    if (!path) {
-        rc = stdin_to_records(job, &out, nrecords);
+    if (!path || stream) {
+        rc = stream_to_records(job, path, &out, nrecords);
     } else if (mf_open(path, NULL, MPI_MODE_RDONLY, &in, "read")) {
         rc = 2;
     } else {

@@ -27,9 +27,10 @@ typedef struct {
  * same on every rank: ranks agree after every round, so none waits for a rank that stopped.
  */
 
-/// Parse text input (path, or NULL for stdin on rank 0) into a file of float64 records.
-int mapio_text_to_records(const map_job *job, const char *path, const char *records,
-                          int64_t *nrecords);
+/// Parse text input (path, or NULL for stdin) into a file of float64 records; rank 0 alone
+/// reads standard input and, with stream, a path that cannot be split (pipe, FIFO, /proc).
+int mapio_text_to_records(const map_job *job, const char *path, int stream,
+                          const char *records, int64_t *nrecords);
 
 /// Number of records in a binary file (0, or 2 after a message).
 int mapio_binary_records(const map_job *job, const char *path, int64_t *nrecords);

@@ -106,9 +106,10 @@ void mf_write(mfile *f, MPI_Offset off, const void *buf, int count, MPI_Datatype
 {
     MPI_Status st;
     int got = 0, size;
+    memset(&st, 0, sizeof st);     /* ROMIO leaves the status untouched for 0 items */
     const int err = coll ? MPI_File_write_at_all(f->fh, off, buf, count, type, &st)
                          : MPI_File_write_at(f->fh, off, buf, count, type, &st);
-    if (err == MPI_SUCCESS)
+    if (err == MPI_SUCCESS && count > 0)
         MPI_Get_count(&st, type, &got);
     if ((err == MPI_SUCCESS && got == count) || io_failed)
         return;
@@ -126,11 +127,12 @@ void mf_read(mfile *f, MPI_Offset off, void *buf, int count, MPI_Datatype type, 
 {
     MPI_Status st;
     int got = 0;
+    memset(&st, 0, sizeof st);
     const int err = coll ? MPI_File_read_at_all(f->fh, off, buf, count, type, &st)
                          : MPI_File_read_at(f->fh, off, buf, count, type, &st);
     if (err != MPI_SUCCESS)
         mf_fail("read", f->name, mpi_reason(err));
-    else if (MPI_Get_count(&st, type, &got), got != count)
+    else if (count > 0 && (MPI_Get_count(&st, type, &got), got != count))
         mf_fail("read", f->name, "it ended early (changed while being read?)");
 }
 

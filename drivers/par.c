@@ -38,11 +38,41 @@ int par_launch_size(void)
     return size;
 }
 
-int par_exit_together(int rc)
+uint64_t par_hash_args(int argc, char **argv)
 {
-    if (par_launch_size() > 1 && par_init(NULL, NULL) == 0)
-        par_barrier();
-    par_finalize();
+    uint64_t h = 14695981039346656037u;
+    for (int i = 0; i < argc; i++)
+        for (const char *p = argv[i];; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211u;
+            if (!*p)
+                break;
+        }
+    return h;
+}
+
+int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const char *prog)
+{
+    if (verdict && par_launch_size() <= 1)
+        return verdict;
+    if (par_init(argc, argv)) {
+        par_finalize();
+        return 1;
+    }
+    /* one collective, the first of every process: max of h and of ~h gives max and min h */
+    uint64_t v[3] = {args_hash, ~args_hash, (uint64_t)verdict}, r[3];
+    MPI_Allreduce(v, r, 3, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    const int same = r[0] == ~r[1];
+    const int rc = same ? (int)r[2] : 2;
+    if (rc && par_rank() == 0 && verdict == 0)
+        fprintf(stderr, same ? "%s: another rank refused its settings (its environment differs "
+                               "from rank 0's?)\n"
+                             : "%s: the ranks were started with different arguments (an MPMD "
+                               "launch with ':'?): every rank must run the same command\n",
+                prog);
+    if (rc) {
+        par_barrier();               /* the message is out before any process exits */
+        par_finalize();
+    }
     return rc;
 }
 
@@ -62,6 +92,12 @@ int par_init(int *argc, char ***argv)
 {
     int provided;
 
+    /* Open MPI 4.1's OMPIO opens a shared-file-pointer component on every MPI_File_open.
+     * 'lockedfile' builds a lock file name from the path in a fixed buffer and aborts on
+     * paths of about 245 characters, and leaves that lock file beside the output when a rank
+     * is killed.  No program here uses shared file pointers: leave it out (then 'sm' serves
+     * one node, 'individual' several), unless the user chose otherwise. */
+    setenv("OMPI_MCA_sharedfp", "^lockedfile", 0);
     if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         return 1;
     started = 1;

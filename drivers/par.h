@@ -15,10 +15,15 @@ int par_launch_rank(void);
 /// Number of processes the launcher started (from its environment, before MPI_Init; 1 if none).
 int par_launch_size(void);
 
-/// Leave after a usage error found before MPI started: with several processes, meet the
-/// others in a barrier first, so the one message is out before any process exits (mpirun
-/// ends the whole job at the first non-zero exit).  Returns rc.
-int par_exit_together(int rc);
+/// A hash of the command line (FNV-1a over every argument and its terminating NUL).
+uint64_t par_hash_args(int argc, char **argv);
+
+/// Start MPI and agree with every other process on the command line (args_hash) and on the
+/// verdict of parsing it (0 run, 2 usage error already said if this is rank 0).  0: MPI runs
+/// and every rank runs the same command.  Otherwise the status every process exits with, MPI
+/// finalized: the worst verdict, or 2 when the command lines differ (an MPMD launch with ':'),
+/// said once by rank 0 as "PROG: ...".  A lone process with a bad verdict never starts MPI.
+int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const char *prog);
 
 /// Start MPI (threads funneled); returns 0 or prints why on rank 0 and returns 1.
 int par_init(int *argc, char ***argv);

@@ -3,6 +3,7 @@
 #include "pi.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,12 +107,29 @@ static int finish_stdout(const pi_common *c)
     return 1;
 }
 
-double pi_check_scale(void)
+/// PI_CHECK_SCALE into *v (1 if unset); NULL, or why it is refused.
+static const char *check_scale(double *v)
 {
     const char *e = getenv("PI_CHECK_SCALE");
     char *end;
-    const double v = e && *e ? strtod(e, &end) : 1.0;
-    return e && *e && (*end || !(v >= 0)) ? 1.0 : v;
+    *v = 1.0;
+    if (!e || !*e)                      /* unset or empty: the default */
+        return NULL;
+    errno = 0;
+    *v = strtod(e, &end);
+    if (!*e || *end || end == e)
+        return "not a number";
+    if (!isfinite(*v) || errno == ERANGE)
+        return "not finite";
+    if (*v < 0)
+        return "negative";
+    return NULL;
+}
+
+double pi_check_scale(void)
+{
+    double v;
+    return check_scale(&v) ? 1.0 : v;   /* refused at start-up: never reached */
 }
 
 int pi_usage_error(const pi_common *c, const char *fmt, ...)
@@ -399,7 +417,7 @@ int main(int argc, char **argv)
     if (argc < 2) {
         if (c.printer)
             print_usage(stderr);
-        return par_exit_together(2);
+        return par_start(&argc, &argv, par_hash_args(argc, argv), 2, c.prog);
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         if (c.printer)
@@ -438,15 +456,20 @@ int main(int argc, char **argv)
             rc = pi_usage_error(&c, "invalid OMP_NUM_THREADS '%s': %s (1 to %d)",
                                 getenv("OMP_NUM_THREADS"), why, MAX_THREADS);
     }
-    if (rc) {                       /* decided before MPI starts: same on every rank */
+    double scale;
+    const char *bad_scale = rc ? NULL : check_scale(&scale);
+    if (bad_scale)
+        rc = pi_usage_error(&c, "invalid PI_CHECK_SCALE '%s': %s (a finite factor >= 0 on "
+                                "every self-check bound; default 1)", getenv("PI_CHECK_SCALE"),
+                            bad_scale);
+    if (rc < 0) {                   /* help shown */
         free(opts);
-        return rc < 0 ? (c.printer ? finish_stdout(&c) : 0) : par_exit_together(rc);
+        return c.printer ? finish_stdout(&c) : 0;
     }
-
-    if (par_init(&argc, &argv)) {
-        par_finalize();
+    /* decided before MPI starts, from the same command line on every rank (checked) */
+    if ((rc = par_start(&argc, &argv, par_hash_args(argc, argv), rc, c.prog)) != 0) {
         free(opts);
-        return 1;
+        return rc;
     }
     pi_layout L = {.rank = par_rank(), .ranks = par_size(), .threads = c.threads};
     int tmin, tmax;
