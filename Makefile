@@ -203,6 +203,12 @@ bench:                          # one after another: they share 2 cores and buil
 	@$(MAKE) --no-print-directory bench-montecarlo
 	@$(MAKE) --no-print-directory bench-bbp
 	@$(MAKE) --no-print-directory bench-map
+	@$(MAKE) --no-print-directory bench-pingpong
+bench-pingpong: $(BUILD)/bench/pingpong_plain $(BIN)/workshop
+	MPIRUN=$(MPIRUN) WS=$(BIN)/workshop PLAIN=$(BUILD)/bench/pingpong_plain bench/bench_pingpong.sh
+$(BUILD)/bench/pingpong_plain: bench/pingpong_plain.c
+	@mkdir -p $(@D)
+	$(MPICC) -O2 $< -o $@
 bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
 	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 bench/bench_map.sh
 $(BUILD)/bench/copy_f64: bench/copy_f64.c

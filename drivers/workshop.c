@@ -256,7 +256,8 @@ int main(int argc, char **argv)
         return verdict == 1 ? 0 : 2;
     /* Under a launcher every rank starts MPI, even to report an error: in an MPMD run the
      * applications parse different argv, so only together can they agree on the verdict. */
-    if (par_init(&argc, &argv)) {
+    /* lessons without threads ask for MPI_THREAD_SINGLE: faster messages (bench-pingpong) */
+    if (L && !L->threads_default ? par_init_single(&argc, &argv) : par_init(&argc, &argv)) {
         par_finalize();
         return 1;
     }
