@@ -4,16 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* usage: mpirun -np 2 pingpong_plain MIN MAX ITERATIONS WARMUP
- * Prints size_bytes latency_us bandwidth_MBps for MIN, 2 MIN, ... <= MAX bytes (ranks 0-1). */
+/* usage: mpirun -np 2 pingpong_plain MIN MAX ITERATIONS WARMUP [funneled]
+ * Prints size_bytes latency_us bandwidth_MBps for MIN, 2 MIN, ... <= MAX bytes (ranks 0-1).
+ * MPI starts at MPI_THREAD_SINGLE, or at MPI_THREAD_FUNNELED with a fifth argument. */
 int main(int argc, char **argv)
 {
-    int rank;
-    MPI_Init(&argc, &argv);
+    int rank, provided;
+    const int funneled = argc == 6 && !strcmp(argv[5], "funneled");
+    MPI_Init_thread(&argc, &argv, funneled ? MPI_THREAD_FUNNELED : MPI_THREAD_SINGLE, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (argc != 5) {
+    if (argc != 5 && !funneled) {
         if (rank == 0)
-            fprintf(stderr, "usage: pingpong_plain MIN MAX ITERATIONS WARMUP\n");
+            fprintf(stderr, "usage: pingpong_plain MIN MAX ITERATIONS WARMUP [funneled]\n");
         MPI_Finalize();
         return 2;
     }
