@@ -164,4 +164,12 @@ for cmd in "processes" "join-order --scale 0" "queue --scale 0" "counter --incre
     ok $? "workshop $cmd --json: one line, one object with lesson and build"
 done
 
+# a report that cannot be written is a failure, said with its reason
+for cmd in "counter --increments 10" "shared --length 100000 --json" "--help"; do
+    "$WS" $cmd >/dev/full 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'cannot write standard output: No space left on device' "$tmp/err"
+    ok $? "workshop $cmd >/dev/full: exit $rc, one line with the reason"
+done
+
 done_testing
