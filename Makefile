@@ -36,18 +36,26 @@ TEST_LIBS  := $(shell pkg-config --libs mpfr gmp 2>/dev/null || echo -lmpfr -lgm
 SAN_FLAGS  := -O1 -march=x86-64 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 
+# ThreadSanitizer build of `workshop` and the lessons' kernels (make tsan): clang with its
+# libomp, whose Archer tool tells TSan about OpenMP's synchronisation (libgomp cannot).
+TSAN_CC    ?= clang
+TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) $(MPICC)
+
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
                 librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
-                slurm-wlm munge
+                slurm-wlm munge libomp-dev
 
 KERNEL_SRC := $(wildcard kernels/*.c)
 DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c drivers/outfile.c
 PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c
 MAP_SRC    := drivers/map.c drivers/mapio.c drivers/mapio_check.c drivers/records.c
+WS_SRC     := drivers/workshop.c drivers/ws_processes.c drivers/ws_order.c drivers/ws_counter.c \
+              drivers/ws_shared.c drivers/ws_pingpong.c drivers/msg.c
 UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp \
-              test_transforms
+              test_transforms test_lessons
 BENCHES    := bench_midpoint
 
 # Open MPI refuses root unless told; CI and containers run as root.
@@ -56,7 +64,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
 .PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp bench-map clean install \
         deps \
-        tests san FORCE
+        tests san tsan bench-pingpong FORCE
 .DEFAULT_GOAL := all
 
 # --- objects: $(1) = output dir, $(2) = extra flags -------------------------
@@ -83,8 +91,18 @@ $(eval $(call objects,$(BUILD)/san,$(SAN_FLAGS)))
 kobj = $(patsubst %.c,$(1)/%.o,$(KERNEL_SRC))
 dobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(PI_SRC))
 mobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(MAP_SRC))
+wobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(WS_SRC))
 
 all: $(BIN)/pi $(BIN)/map
+all: $(BIN)/workshop
+
+$(BIN)/workshop: $(call wobj,$(BUILD)) $(call kobj,$(BUILD))
+	@mkdir -p $(@D)
+	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
+
+$(BUILD)/san/bin/workshop: $(call wobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
+	@mkdir -p $(@D)
+	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
 
 $(BIN)/map: $(call mobj,$(BUILD)) $(call kobj,$(BUILD))
 	@mkdir -p $(@D)
@@ -123,11 +141,27 @@ $(BUILD)/bench/bench_montecarlo: $(BUILD)/bench/montecarlo_gcc.o
 
 tests: $(BIN)/pi $(BIN)/map $(UNIT_TESTS:%=$(BUILD)/tests/%)
 san: $(BUILD)/san/bin/pi $(BUILD)/san/bin/map $(UNIT_TESTS:%=$(BUILD)/san/tests/%)
+tests: $(BIN)/workshop
+san: $(BUILD)/san/bin/workshop
+tsan: $(BUILD)/tsan/bin/workshop $(BUILD)/tsan/tests/test_lessons $(BUILD)/tsan/tests/tsan_control
+
+# every TSan object through the MPI wrapper with clang (kernels do not include mpi.h)
+$(BUILD)/tsan/%.o: %.c $(BUILD)/cflags | $(BUILD)/buildinfo.h
+	@mkdir -p $(@D)
+	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) -c $< -o $@
+$(BUILD)/tsan/bin/workshop: $(call wobj,$(BUILD)/tsan) $(call kobj,$(BUILD)/tsan)
+	@mkdir -p $(@D)
+	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
+$(BUILD)/tsan/tests/test_lessons: $(BUILD)/tsan/tests/test_lessons.o $(BUILD)/tsan/tests/tap.o \
+                                  $(BUILD)/tsan/kernels/counter.o $(BUILD)/tsan/kernels/lessons.o
+	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) $^ -lm -o $@
+$(BUILD)/tsan/tests/tsan_control: $(BUILD)/tsan/tests/tsan_control.o
+	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) $^ -o $@
 
 # compilers and flags: objects are rebuilt when these change
 $(BUILD)/cflags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(CC) | $(MPICC) | $(MC_CC) | $(PI_CFLAGS) | $(CFLAGS) | $(SAN_FLAGS)' > $@.tmp; \
+	@echo '$(CC) | $(MPICC) | $(MC_CC) | $(PI_CFLAGS) | $(CFLAGS) | $(SAN_FLAGS) | $(TSAN_CC)' > $@.tmp; \
 	 cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # build provenance, rewritten only when the compiler, flags or commit change
@@ -160,7 +194,7 @@ run: deps
 	$(MPIRUN) --oversubscribe -np $(NP) $(BIN)/pi all
 
 check test: deps
-	@$(MAKE) --no-print-directory tests san
+	@$(MAKE) --no-print-directory tests san tsan
 	BUILD=$(BUILD) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/%) \
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/%) tests/*.t
 
@@ -169,6 +203,12 @@ bench:                          # one after another: they share 2 cores and buil
 	@$(MAKE) --no-print-directory bench-montecarlo
 	@$(MAKE) --no-print-directory bench-bbp
 	@$(MAKE) --no-print-directory bench-map
+	@$(MAKE) --no-print-directory bench-pingpong
+bench-pingpong: $(BUILD)/bench/pingpong_plain $(BIN)/workshop
+	MPIRUN=$(MPIRUN) WS=$(BIN)/workshop PLAIN=$(BUILD)/bench/pingpong_plain bench/bench_pingpong.sh
+$(BUILD)/bench/pingpong_plain: bench/pingpong_plain.c
+	@mkdir -p $(@D)
+	$(MPICC) -O2 $< -o $@
 bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
 	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 bench/bench_map.sh
 $(BUILD)/bench/copy_f64: bench/copy_f64.c
@@ -195,9 +235,9 @@ bench-midpoint: $(BUILD)/bench/bench_midpoint $(BIN)/pi
 	$(BUILD)/avx2/bench/bench_midpoint
 	@echo; MPIRUN=$(MPIRUN) PI=$(BIN)/pi bench/pi_mpi.sh midpoint 1e10
 
-install: $(BIN)/pi $(BIN)/map
+install: $(BIN)/pi $(BIN)/map $(BIN)/workshop
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN)/pi $(BIN)/map $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN)/pi $(BIN)/map $(BIN)/workshop $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf $(BUILD) $(BIN)

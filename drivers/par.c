@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 static int started;              ///< 1 once MPI_Init_thread succeeded here
+static int thread_level = MPI_THREAD_FUNNELED; ///< what par_init asks MPI for
 static MPI_Datatype u128_type;   ///< two uint64 words holding one fx_u128
 static MPI_Op u128_sum_op;       ///< wrapping 128-bit addition
 
@@ -98,13 +99,13 @@ int par_init(int *argc, char ***argv)
      * is killed.  No program here uses shared file pointers: leave it out (then 'sm' serves
      * one node, 'individual' several), unless the user chose otherwise. */
     setenv("OMPI_MCA_sharedfp", "^lockedfile", 0);
-    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+    if (MPI_Init_thread(argc, argv, thread_level, &provided) != MPI_SUCCESS)
         return 1;
     started = 1;
     MPI_Type_contiguous(2, MPI_UINT64_T, &u128_type);
     MPI_Type_commit(&u128_type);
     MPI_Op_create(u128_sum, 1, &u128_sum_op);
-    if (provided < MPI_THREAD_FUNNELED) {
+    if (provided < thread_level) {
         if (par_rank() == 0)
             fprintf(stderr, "pi: the MPI library does not support threads "
                             "(MPI_THREAD_FUNNELED)\n");
@@ -317,4 +318,10 @@ int par_affinity_cpus(void)
 int par_online_cpus(void)
 {
     return (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+int par_init_single(int *argc, char ***argv)
+{
+    thread_level = MPI_THREAD_SINGLE;
+    return par_init(argc, argv);
 }

@@ -304,7 +304,7 @@ static int layout_option(pi_common *c, int opt, const char *arg, void *expect)
 
 static int run_layout(const pi_common *c, const pi_layout *L, int64_t expect)
 {
-    enum { LEN = 1024 };
+    enum { LEN = 2048 };
     char mine[LEN], host[256], cpus[256], threads[LEN / 2] = "";
     size_t used = 0;
 

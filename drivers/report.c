@@ -95,6 +95,27 @@ void json_end_array(json_out *j)
     pop(j, ']');
 }
 
+void json_elem_int(json_out *j, int64_t val)
+{
+    fputs(j->items++ ? ", " : "", j->f);
+    fprintf(j->f, "%lld", (long long)val);
+}
+
+/// A double as JSON: %.17g (round-trip exact), null if not finite.
+static void number(FILE *f, double val)
+{
+    if (isfinite(val))
+        fprintf(f, "%.17g", val);
+    else
+        fputs("null", f);
+}
+
+void json_elem_num(json_out *j, double val)
+{
+    fputs(j->items++ ? ", " : "", j->f);
+    number(j->f, val);
+}
+
 void json_str(json_out *j, const char *k, const char *val)
 {
     key(j, k);
@@ -122,10 +143,7 @@ void json_bool(json_out *j, const char *k, int val)
 void json_num(json_out *j, const char *k, double val)
 {
     key(j, k);
-    if (isfinite(val))
-        fprintf(j->f, "%.17g", val);
-    else
-        fputs("null", j->f);
+    number(j->f, val);
 }
 
 void json_build(json_out *j)

@@ -37,6 +37,12 @@ void json_end_element(json_out *j);
 /// Close the array.
 void json_end_array(json_out *j);
 
+/// An integer as the next element of the open array.
+void json_elem_int(json_out *j, int64_t val);
+
+/// A double (%.17g, null if not finite) as the next element of the open array.
+void json_elem_num(json_out *j, double val);
+
 /// A string value (escaped).
 void json_str(json_out *j, const char *key, const char *val);
 

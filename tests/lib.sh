@@ -27,3 +27,6 @@ mpi() { local np=$1; shift; timeout 120 "$MPIRUN" --oversubscribe -np "$np" "$@"
 
 # jfield KEY < JSON: the raw value of a top-level scalar key in a one-line JSON object.
 jfield() { sed -n 's/.*"'"$1"'": \("[^"]*"\|[^,}]*\).*/\1/p' | tr -d '"' | head -n 1; }
+
+# jtrue PERL_EXPR < JSON: the expression, over the decoded object $d (perl JSON::PP), is true.
+jtrue() { perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); exit !(eval $ARGV[0])' "$1"; }
