@@ -27,3 +27,9 @@ mpi() { local np=$1; shift; timeout 120 "$MPIRUN" --oversubscribe -np "$np" "$@"
 
 # jfield KEY < JSON: the raw value of a top-level scalar key in a one-line JSON object.
 jfield() { sed -n 's/.*"'"$1"'": \("[^"]*"\|[^,}]*\).*/\1/p' | tr -d '"' | head -n 1; }
+
+# The header of bench/scale's results.csv (tests/scale.t, tests/slurm.t).
+scale_header=method,mode,n,ranks,threads,workers,hosts,oversubscribed,seconds_min,seconds_median,seconds_max,rate,speedup,efficiency,karp_flatt,pi,check,git
+
+# png_ok FILE: FILE starts with the PNG signature and has more than 10 kB (a drawn plot).
+png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && [ "$(wc -c <"$1")" -gt 10000 ]; }
