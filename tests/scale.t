@@ -147,6 +147,16 @@ PI_BIN=$tmp/bin "$SCALE" --method map -n 1e4 --layouts 1x1 --repeat 1 --out "$tm
 [ $? -eq 1 ] && grep -q '^map,strong,10000,1,1,.*,fail,' "$tmp/s6/results.csv"
 ok $? "map output that differs from the reference: check fail"
 
+PI_BIN=$tmp/bin "$SCALE" -n 1e12 --layouts 1x1 --repeat 1 --out "$tmp/s9" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do pgrep -f "$tmp/bin/pi midpoint" >/dev/null && break; sleep 0.2; done
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+for _ in $(seq 50); do pgrep -f "$tmp/bin/pi midpoint" >/dev/null || break; sleep 0.2; done
+! pgrep -f "$tmp/bin/pi midpoint" >/dev/null && [ -z "$(ls -A "$tmp/s9")" ]
+ok $? "SIGTERM during a run: the run is ended, DIR left empty, no temporary files (exit $st)"
+
 if command -v "${PYTHON:-python3}" >/dev/null; then
     out=$("$SCALE" -n 1e7 --layouts "1x1 2x1" --python --repeat 1 --out "$tmp/s7")
     [ $? -eq 0 ] && grep -q '^midpoint-python-loop,strong,4000000,1,1,.*,pass,' "$tmp/s7/results.csv" &&
