@@ -4,6 +4,7 @@
 #   make run        install missing Debian packages, build, run every method on all cores
 #   make check      install missing Debian packages, build, run every test (alias: test)
 #   make bench      benchmarks (bench/), not tests: rates side by side in one run
+#   make scaling    a strong-scaling study of this machine (bench/scale): table, CSV, JSON, plots
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Your CFLAGS/LDFLAGS are respected; the project's own flags live in PI_*.
@@ -46,7 +47,7 @@ TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) $(MPICC)
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
                 librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
-                slurm-wlm munge libomp-dev
+                slurm-wlm munge libomp-dev gnuplot-nox
 
 KERNEL_SRC := $(wildcard kernels/*.c)
 DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c drivers/outfile.c
@@ -63,7 +64,7 @@ export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
 .PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp bench-map clean install \
-        deps \
+        deps scaling \
         tests san tsan bench-pingpong FORCE
 .DEFAULT_GOAL := all
 
@@ -234,6 +235,14 @@ bench-midpoint: $(BUILD)/bench/bench_midpoint $(BIN)/pi
 	    $(BUILD)/avx2/bench/bench_midpoint
 	$(BUILD)/avx2/bench/bench_midpoint
 	@echo; MPIRUN=$(MPIRUN) PI=$(BIN)/pi bench/pi_mpi.sh midpoint 1e10
+
+# The laptop study: strong scaling of midpoint and Monte Carlo over the layouts that fit this
+# machine, with the workshop's Python when python3 is there; outputs in scaling/.
+scaling: deps
+	@$(MAKE) --no-print-directory all
+	@command -v python3 >/dev/null || echo "scaling: python3 missing: no workshop Python rows"
+	MPIRUN=$(MPIRUN) bench/scale --method midpoint,montecarlo \
+	    $$(command -v python3 >/dev/null && echo --python) --out scaling
 
 install: $(BIN)/pi $(BIN)/map $(BIN)/workshop
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -325,3 +325,19 @@ int par_init_single(int *argc, char ***argv)
     thread_level = MPI_THREAD_SINGLE;
     return par_init(argc, argv);
 }
+
+int par_host_cpus(const uint64_t mask[PAR_CPU_WORDS])
+{
+    MPI_Comm node;
+    uint64_t all[PAR_CPU_WORDS];
+    int node_rank, mine = 0, total;
+
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &node_rank);
+    MPI_Allreduce(mask, all, PAR_CPU_WORDS, MPI_UINT64_T, MPI_BOR, node);
+    MPI_Comm_free(&node);
+    for (int w = 0; w < PAR_CPU_WORDS && node_rank == 0; w++)
+        mine += __builtin_popcountll(all[w]);
+    MPI_Allreduce(&mine, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    return total;
+}

@@ -98,4 +98,10 @@ int par_online_cpus(void);
 /// The MPI library's version string, one line.
 void par_library_version(char *buf, size_t len);
 
+/// Words of a CPU mask for par_host_cpus: CPU ids 0 to 4095, bit c % 64 of word c / 64.
+enum { PAR_CPU_WORDS = 64 };
+
+/// CPUs the ranks may run on: on each host the union of its ranks' masks, summed over hosts.
+int par_host_cpus(const uint64_t mask[PAR_CPU_WORDS]);
+
 #endif

@@ -23,15 +23,30 @@ static const pi_method *const methods[] = {&pi_midpoint_method, &pi_montecarlo_m
                                            &pi_bbp_method};
 static const int nmethods = (int)(sizeof methods / sizeof methods[0]);
 
+/// Mark CPU id c in mask (ids past the mask's 4096 are left out).
+static void mask_set(uint64_t *mask, int c)
+{
+    if (mask && c >= 0 && c < 64 * PAR_CPU_WORDS)
+        mask[c / 64] |= UINT64_C(1) << (c % 64);
+}
+
 /// CPUs this rank may use: the union of its OpenMP places when OMP_PLACES binds
 /// threads (libgomp then binds the initial thread to one place, so the thread's own
-/// mask would say 1), else the process's affinity mask.  List into buf if given.
-static int rank_cpus(char *buf, size_t len)
+/// mask would say 1), else the process's affinity mask.  List into buf and the
+/// CPU ids into mask (PAR_CPU_WORDS words), each if given.
+static int rank_cpus(char *buf, size_t len, uint64_t *mask)
 {
     const int np = omp_get_num_places();
+    if (mask)
+        memset(mask, 0, PAR_CPU_WORDS * sizeof *mask);
     if (np <= 0 || omp_get_proc_bind() == omp_proc_bind_false) {
+        cpu_set_t set;
         if (buf)
             par_affinity_list(buf, len);
+        if (mask && sched_getaffinity(0, sizeof set, &set) == 0)
+            for (int c = 0; c < CPU_SETSIZE; c++)
+                if (CPU_ISSET(c, &set))
+                    mask_set(mask, c);
         return par_affinity_cpus();
     }
     int n = 0, ids[4096];
@@ -43,9 +58,11 @@ static int rank_cpus(char *buf, size_t len)
         if (k <= 0 || k > 4096)
             continue;
         omp_get_place_proc_ids(p, ids);
-        for (int i = 0; i < k; i++, n++)
+        for (int i = 0; i < k; i++, n++) {
+            mask_set(mask, ids[i]);
             if (buf && used < len)
                 used += (size_t)snprintf(buf + used, len - used, used ? ",%d" : "%d", ids[i]);
+        }
     }
     return n;
 }
@@ -258,6 +275,8 @@ void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int re
     json_int(j, "threads", L->threads);
     json_int(j, "workers", (int64_t)L->ranks * L->threads);
     json_int(j, "hosts", L->hosts);
+    json_int(j, "cpus", L->host_cpus);
+    json_str(j, "host", L->host);
     json_num(j, "pi", s->pi);
     json_num(j, "abs_error", s->abs_error);
     json_num(j, "error_bound", s->error_bound);
@@ -319,7 +338,7 @@ static int run_layout(const pi_common *c, const pi_layout *L, int64_t expect)
         }
     }
     par_host_name(host, sizeof host);
-    rank_cpus(cpus, sizeof cpus);
+    rank_cpus(cpus, sizeof cpus, NULL);
     const char *node = getenv("SLURMD_NODENAME"); /* Slurm's node name, if any */
     snprintf(mine, sizeof mine, "rank %d host %s%s%s cpus %s threads%s", L->rank, host,
              node ? " node " : "", node ? node : "", cpus, threads);
@@ -474,8 +493,11 @@ int main(int argc, char **argv)
     pi_layout L = {.rank = par_rank(), .ranks = par_size(), .threads = c.threads};
     int tmin, tmax;
     c.printer = L.rank == 0;
+    uint64_t mask[PAR_CPU_WORDS];
     L.hosts = par_hosts();
-    par_minmax_int(rank_cpus(NULL, 0), &L.cpus, &tmax);
+    par_host_name(L.host, sizeof L.host);
+    par_minmax_int(rank_cpus(NULL, 0, mask), &L.cpus, &tmax);
+    L.host_cpus = par_host_cpus(mask);
     par_minmax_int(c.threads, &tmin, &tmax);
     /* Warn when binding, not the machine, leaves threads without cores. */
     if (L.cpus > 0 && L.cpus < c.threads && L.cpus < par_online_cpus() && c.printer)

@@ -25,6 +25,8 @@ typedef struct {
     int threads; ///< OpenMP threads per rank
     int hosts;   ///< distinct hosts the ranks run on
     int cpus;    ///< fewest CPUs any rank may run on (affinity mask), -1 unknown
+    int host_cpus;  ///< CPUs the ranks may run on, each host's counted once (union of masks)
+    char host[256]; ///< rank 0's host name
 } pi_layout;
 
 /// One line of the summary table: what every method reports.
@@ -98,7 +100,8 @@ int pi_write_stdout(const char *text, int newline);
 void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s,
                      double median);
 
-/// JSON keys every method shares: method, n, ranks, threads, pi, ..., <unit>_per_second, check.
+/// JSON keys every method shares: method, n, ranks, threads, hosts, cpus, host, pi, ...,
+/// <unit>_per_second, check.
 void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int repeat,
                     double median);
 

@@ -30,3 +30,9 @@ jfield() { sed -n 's/.*"'"$1"'": \("[^"]*"\|[^,}]*\).*/\1/p' | tr -d '"' | head 
 
 # jtrue PERL_EXPR < JSON: the expression, over the decoded object $d (perl JSON::PP), is true.
 jtrue() { perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); exit !(eval $ARGV[0])' "$1"; }
+
+# The header of bench/scale's results.csv (tests/scale.t, tests/slurm.t).
+scale_header=method,mode,n,ranks,threads,workers,hosts,oversubscribed,seconds_min,seconds_median,seconds_max,rate,speedup,efficiency,karp_flatt,pi,check,git
+
+# png_ok FILE: FILE starts with the PNG signature and has more than 10 kB (a drawn plot).
+png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && [ "$(wc -c <"$1")" -gt 10000 ]; }

@@ -35,6 +35,8 @@ j_hyb=$(sbatch --parsable -N 2 --ntasks-per-node=1 -c 2 --output=hyb-%j.out "$TO
 j_map=$(sbatch --parsable -n 2 --output=map-%j.out "$TOP/slurm/map.sbatch" celsius data.f64 out.f64)
 j_arr=$(SCALING_SIZES="1e7 2e7" SCALING_LAYOUTS="1x1 2x1 1x2" SCALING_DIR="$tmp/scaling" \
     sbatch --parsable --array=0-5 -n 2 -c 2 "$TOP/slurm/scaling.sbatch" midpoint)
+j_scl=$(sbatch --parsable -N 1 -n 2 -c 1 --output=scl-%j.out --wrap \
+    "'$TOP/bench/scale' --launcher srun -n 1e7 --layouts '1x1 2x1 1x2' --repeat 2 --out '$tmp/srun-scale'")
 j_bad=$(PI_LAUNCHER=srun PI_SRUN_MPI=none sbatch --parsable -n 2 --output=bad-%j.out "$TOP/slurm/pi.sbatch" midpoint -n 1e6)
 j_use=$(sbatch --parsable -n 1 --output=use-%j.out "$TOP/slurm/map.sbatch" celsius)
 
@@ -71,10 +73,23 @@ ok $? "map.sbatch celsius data.f64 out.f64: binary results 0 100 -40 37 ($st)"
 for i in 0 1 2 3 4 5; do wait_job "${j_arr}_$i" >/dev/null; done
 n=$(ls scaling/scaling_"${j_arr}"_*.json 2>/dev/null | wc -l)
 ok $(( n != 6 )) "scaling.sbatch --array=0-5: one JSON per task, named by %A_%a ($n files)"
-merged=$("$TOP/bench/merge_scaling.sh" scaling)
-[ "$(grep -c ' pass$' <<<"$merged")" -eq 6 ] && grep -q '^6 results$' <<<"$merged" &&
-    grep -q '^midpoint  *10000000  *2  *1 ' <<<"$merged"
-ok $? "bench/merge_scaling.sh: a table of 6 results with efficiencies"
+merged=$("$TOP/bench/scale" --merge scaling --out merged)
+st=$?
+csv=merged/results.csv
+[ $st -eq 0 ] && [ "$(head -n 1 "$csv")" = "$scale_header" ] && [ "$(wc -l <"$csv")" -eq 7 ] &&
+    [ "$(grep -c '^midpoint,strong,[12]0000000,[12],[12],[12],1,0,.*,pass,' "$csv")" -eq 6 ] &&
+    grep -q '^midpoint,strong,10000000,2,1,2,1,0,[^,]*,[^,]*,[^,]*,[^,]*,[0-9.e+-]\+,' "$csv" &&
+    png_ok merged/speedup.png && png_ok merged/efficiency.png &&
+    [ "$(grep -c '^midpoint n=[12]0000000: serial fraction (Amdahl' <<<"$merged")" -eq 2 ]
+ok $? "bench/scale --merge of the array's records: results.csv as a local sweep's, 6 points, plots, fits ($st)"
+
+read -r st ec <<<"$(wait_job "$j_scl")"
+csv=$tmp/srun-scale/results.csv
+[ "$st" = COMPLETED ] && [ "$(head -n 1 "$csv" 2>/dev/null)" = "$scale_header" ] &&
+    [ "$(grep -c '^midpoint,strong,10000000,[12],[12],[12],1,0,.*,pass,' "$csv")" -eq 3 ] &&
+    png_ok "$tmp/srun-scale/speedup.png"
+ok $? "bench/scale --launcher srun inside a 2-CPU allocation: 1x1 2x1 1x2 measured, none oversubscribed ($st $ec)"
+[ "$st" = COMPLETED ] || diag "$(tail -n 5 "scl-$j_scl.out")"
 
 read -r st ec <<<"$(wait_job "$j_bad")"
 [ "$st" = FAILED ] && grep -q 'FAILED: the MPI world is not the 2 ranks Slurm allocated' "bad-$j_bad.out"
