@@ -413,10 +413,7 @@ static int report(const map_opts *o, int64_t n, int ranks, double seconds)
                (long long)n, ranks, ranks == 1 ? "" : "s", o->threads, o->threads == 1 ? "" : "s",
                o->dynamic ? "dynamic" : "cyclic", seconds, o->output);
     }
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return 0;
-    fprintf(stderr, "map: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
-    return 1;
+    return report_finish_stdout("map");
 }
 
 /// Collective: the ranks must agree on the thread count; 0, or 2 after a message.
@@ -434,10 +431,8 @@ int main(int argc, char **argv)
 {
     map_opts o = {.printer = par_launch_rank() == 0};
     int rc = parse(argc, argv, &o);
-    if (rc < 0 && o.printer && (fflush(stdout) != 0 || ferror(stdout))) {
-        fprintf(stderr, "map: cannot write standard output: %s\n", strerror(errno ? errno : EIO));
+    if (rc < 0 && o.printer && report_finish_stdout("map"))
         return 1;                             /* --help or --list lost */
-    }
     if (rc < 0)
         return 0;
     if ((rc = par_start(&argc, &argv, par_hash_args(argc, argv), rc, "map")) != 0)

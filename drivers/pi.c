@@ -96,34 +96,6 @@ static void print_usage(FILE *f)
             "exit status: 0 success, 1 self-check or runtime failure, 2 usage error\n");
 }
 
-static int stdout_errno; ///< first error writing standard output outside stdio, 0 if none
-
-int pi_write_stdout(const char *text, int newline)
-{
-    int e = fflush(stdout) != 0 ? (errno ? errno : EIO) : 0;
-    if (!e)
-        e = outfile_write_all(STDOUT_FILENO, text, strlen(text));
-    if (!e && newline)
-        e = outfile_write_all(STDOUT_FILENO, "\n", 1);
-    if (e && !stdout_errno)
-        stdout_errno = e;
-    return e ? -1 : 0;
-}
-
-/// Rank 0 at the end: flush standard output; 0, or 1 after saying why it cannot be written.
-static int finish_stdout(const pi_common *c)
-{
-    errno = 0;
-    if (fflush(stdout) != 0 && !stdout_errno)
-        stdout_errno = errno ? errno : EIO;
-    if (!stdout_errno && ferror(stdout))
-        stdout_errno = EIO;
-    if (!stdout_errno)
-        return 0;
-    fprintf(stderr, "%s: cannot write standard output: %s\n", c->prog, strerror(stdout_errno));
-    return 1;
-}
-
 /// PI_CHECK_SCALE into *v (1 if unset); NULL, or why it is refused.
 static const char *check_scale(double *v)
 {
@@ -430,7 +402,7 @@ int main(int argc, char **argv)
     int rc;
 
     /* Reports are held in one buffer and flushed once at the end, so a failure to write
-     * them is seen there with its reason (bulk output goes through pi_write_stdout). */
+     * them is seen there with its reason (bulk output goes through report_write_stdout). */
     if (c.printer)
         setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     if (argc < 2) {
@@ -441,7 +413,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         if (c.printer)
             print_usage(stdout);
-        return c.printer ? finish_stdout(&c) : 0;
+        return c.printer ? report_finish_stdout(c.prog) : 0;
     }
     snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
     int64_t expect = 0;
@@ -483,7 +455,7 @@ int main(int argc, char **argv)
                             bad_scale);
     if (rc < 0) {                   /* help shown */
         free(opts);
-        return c.printer ? finish_stdout(&c) : 0;
+        return c.printer ? report_finish_stdout(c.prog) : 0;
     }
     /* decided before MPI starts, from the same command line on every rank (checked) */
     if ((rc = par_start(&argc, &argv, par_hash_args(argc, argv), rc, c.prog)) != 0) {
@@ -516,7 +488,7 @@ int main(int argc, char **argv)
         rc = run_all(&c, &L);
     }
     free(opts);
-    if (c.printer && finish_stdout(&c))
+    if (c.printer && report_finish_stdout(c.prog))
         rc = 1;
     rc = par_bcast_int(rc);          /* also: every message is out before anyone exits */
     par_finalize();

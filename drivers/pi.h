@@ -92,10 +92,6 @@ int pi_parse_count(const pi_common *c, const char *name, const char *arg, int64_
 void pi_time(const pi_common *c, void (*fn)(void *), void *arg, double *best,
              double *median);
 
-/// Write text (and a newline if newline) to standard output, after what stdio holds, with
-/// write(2); 0, or -1 with the reason kept for the final "cannot write standard output".
-int pi_write_stdout(const char *text, int newline);
-
 /// Human report lines every method shares: layout, timing, check verdict.
 void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s,
                      double median);

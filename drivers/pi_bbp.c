@@ -356,7 +356,7 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
             json_end(&j);
         } else {
             FILE *rep = o->out ? stdout : stderr;  /* stdout carries the digits alone */
-            if (!o->out && pi_write_stdout(job.text, 1) != 0) {
+            if (!o->out && report_write_stdout(job.text, 1) != 0) {
                 free(job.text);
                 return par_bcast_int(1);        /* said by pi's main, with the reason */
             }

@@ -1,11 +1,15 @@
 /* report.c - JSON writer, build provenance and small numeric helpers for run reports. */
 #include "report.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buildinfo.h"
+#include "outfile.h"
 #include "par.h"
 
 static void key(json_out *j, const char *k)
@@ -187,4 +191,32 @@ double median_of(const double *v, int n)
     memcpy(s, v, (size_t)n * sizeof *s);
     qsort(s, (size_t)n, sizeof *s, cmp_double);
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+static int stdout_errno; ///< first error writing standard output outside stdio, 0 if none
+
+int report_write_stdout(const char *text, int newline)
+{
+    errno = 0;
+    int e = fflush(stdout) != 0 ? (errno ? errno : EIO) : 0;
+    if (!e)
+        e = outfile_write_all(STDOUT_FILENO, text, strlen(text));
+    if (!e && newline)
+        e = outfile_write_all(STDOUT_FILENO, "\n", 1);
+    if (e && !stdout_errno)
+        stdout_errno = e;
+    return e ? -1 : 0;
+}
+
+int report_finish_stdout(const char *prog)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;
+    if (!stdout_errno && ferror(stdout))
+        stdout_errno = EIO;
+    if (!stdout_errno)
+        return 0;
+    fprintf(stderr, "%s: cannot write standard output: %s\n", prog, strerror(stdout_errno));
+    return 1;
 }

@@ -61,6 +61,14 @@ void json_num(json_out *j, const char *key, double val);
 /// The "build" object: compiler and version, CFLAGS, MPI library, git commit (call after MPI init).
 void json_build(json_out *j);
 
+/// Write text (and a newline if newline) to standard output, after what stdio holds, with
+/// write(2): bulk output.  0, or -1 with the reason kept for report_finish_stdout.
+int report_write_stdout(const char *text, int newline);
+
+/// At the end: flush standard output; 0, or 1 after "PROG: cannot write standard output:
+/// reason" on stderr (the first failure's reason, from stdio or report_write_stdout).
+int report_finish_stdout(const char *prog);
+
 /// |x - pi| with pi held to about 107 bits, so the error of x itself is what shows.
 double pi_abs_error(double x);
 

@@ -226,22 +226,12 @@ static int parse(ws_ctx *x, ws_opts *o, const ws_lesson **L, int argc, char **ar
     return parse_lesson(x, o, *L, argc - 1, argv + 1);
 }
 
-/// Rank 0 at the end: flush standard output; 0, or 1 after saying why it cannot be written.
-static int finish_stdout(const ws_ctx *x)
-{
-    errno = 0;
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return 0;
-    fprintf(stderr, "%s: cannot write standard output: %s\n", x->prog,
-            strerror(errno ? errno : EIO));
-    return 1;
-}
-
 /// FNV-1a over the verdict, the lesson and its options, --task and the thread count left
 /// out: what every MPMD application must agree on.
 static uint64_t signature(int verdict, const ws_lesson *L, const ws_opts *o)
 {
-    ws_opts c = *o;
+    ws_opts c;
+    memcpy(&c, o, sizeof c);      /* padding too (o was zeroed): an assignment may skip it */
     uint64_t h = (14695981039346656037u ^ (unsigned)verdict) * 1099511628211u;
     const unsigned char *p = (const unsigned char *)&c;
 
@@ -269,7 +259,7 @@ int main(int argc, char **argv)
     if (verdict == 2 && x.printer)
         fprintf(stderr, "%s\n", x.msg);
     if (verdict && par_launch_size() == 1)
-        return verdict == 1 ? finish_stdout(&x) : 2;
+        return verdict == 1 ? report_finish_stdout(x.prog) : 2;
     /* Under a launcher every rank starts MPI, even to report an error: in an MPMD run the
      * applications parse different argv, so only together can they agree on the verdict. */
     /* lessons without threads ask for MPI_THREAD_SINGLE: faster messages (bench-pingpong) */
@@ -285,14 +275,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", x.msg);
     if (agreed) {
         par_finalize();
-        return agreed == 1 ? (x.printer ? finish_stdout(&x) : 0) : 2;
+        return agreed == 1 ? (x.printer ? report_finish_stdout(x.prog) : 0) : 2;
     }
     x.rank = par_rank();
     x.ranks = par_size();
     x.printer = x.rank == 0;
     x.hosts = par_hosts();
     int rc = L->run(&x, &o);
-    if (x.printer && finish_stdout(&x))
+    if (x.printer && report_finish_stdout(x.prog))
         rc = 1;
     rc = par_bcast_int(rc);          /* also: every message is out before anyone exits */
     par_finalize();
