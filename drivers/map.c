@@ -340,7 +340,7 @@ static int open_sink(const map_opts *o, map_files *F, const char **name)
 static int run_passes(const map_opts *o, map_job *job, map_files *F, int64_t *n)
 {
     const char *final = o->output && !F->out.in_place ? F->out.tmp : NULL;
-    const char *sink_name;
+    const char *sink_name = NULL;
     int rc, fd = -1;
     job->sync_path = final;
     if (o->binary) {
