@@ -50,12 +50,12 @@ DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev 
                 slurm-wlm munge libomp-dev gnuplot-nox
 
 KERNEL_SRC := $(wildcard kernels/*.c)
-DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c drivers/outfile.c
+DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c drivers/outfile.c drivers/memlimit.c
 PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c
 MAP_SRC    := drivers/map.c drivers/mapio.c drivers/mapio_check.c drivers/records.c
 WS_SRC     := drivers/workshop.c drivers/ws_processes.c drivers/ws_order.c drivers/ws_counter.c \
               drivers/ws_shared.c drivers/ws_pingpong.c drivers/msg.c
-UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp \
+UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp test_bbp_split \
               test_transforms test_lessons
 BENCHES    := bench_midpoint
 

@@ -80,4 +80,53 @@ void bbp_decimal_rank(int64_t bits, int rank, int ranks, int threads, mpz_t pos,
 /// The caller frees the string.
 char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t digits);
 
+/*
+ * Blocked binary splitting (bbp_split.c): the default decimal algorithm, quasi-linear.
+ * The plan cuts the K = P/4 + 2 terms into blocks of consecutive terms (depending on N only);
+ * block b goes to worker b mod W, and each block adds floor(2^P x its exact partial sum) to an
+ * integer accumulator.  The total lies in [pi 2^P - blocks - 1, pi 2^P].
+ */
+
+/// Fewest terms in a block, and the most bits a block's denominator grows to.
+#define BBP_SPLIT_MIN_BLOCK 16
+#define BBP_SPLIT_MAX_BLOCK_BITS (INT64_C(1) << 28)
+
+/// Most decimal digits accepted by the plan (memory is the real limit, estimated by the driver).
+#define BBP_SPLIT_MAX_DIGITS INT64_C(1000000000000)
+
+/// Where a run's blocks are: blocks b = 0..blocks-1 cover terms start[b] .. start[b+1]-1.
+typedef struct {
+    int64_t digits;  ///< N
+    int64_t bits;    ///< P, fixed-point bits
+    int64_t terms;   ///< K, terms summed
+    int64_t blocks;  ///< number of blocks
+    int64_t *start;  ///< blocks + 1 boundaries, start[blocks] = terms
+} bbp_split_plan;
+
+/// Called after each finished block (from any thread): ctx, block index.
+typedef void (*bbp_progress_fn)(void *ctx, int64_t block);
+
+/// Terms needed at P bits (the tail after them is below one unit).
+int64_t bbp_split_terms(int64_t bits);
+
+/// The plan for N digits at bbp_decimal_bits(N) + extra_bits bits; -1 if out of memory.
+int bbp_split_plan_make(int64_t digits, int64_t extra_bits, bbp_split_plan *plan);
+void bbp_split_plan_free(bbp_split_plan *plan);
+
+/// acc += floor(2^P 16^-a S(a, b)) for block blk = [a, b): binary splitting, one division.
+void bbp_split_block(const bbp_split_plan *plan, int64_t blk, mpz_t acc);
+
+/// Worker w of W: blocks w, w+W, ... (the partialPi split over blocks).
+void bbp_split_share(const bbp_split_plan *plan, int64_t w, int64_t W, mpz_t acc,
+                     bbp_progress_fn progress, void *ctx);
+
+/// Rank-level shares on OpenMP threads, added into acc.
+void bbp_split_rank(const bbp_split_plan *plan, int rank, int ranks, int threads, mpz_t acc,
+                    bbp_progress_fn progress, void *ctx);
+
+/// "3." + the first N decimals of pi, truncated, from x with x - below <= pi 2^P <= x + above;
+/// NULL if that interval straddles a digit (more bits needed) or out of memory.
+char *bbp_digits_string(const mpz_t x, uint64_t below, uint64_t above, int64_t bits,
+                        int64_t digits);
+
 #endif

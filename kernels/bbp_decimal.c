@@ -70,39 +70,50 @@ void bbp_decimal_rank(int64_t bits, int rank, int ranks, int threads, mpz_t pos,
 
 char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t digits)
 {
+    const uint64_t K = (uint64_t)decimal_terms(bits);
+    mpz_t x;
+    mpz_init(x);
+    mpz_sub(x, pos, neg);                   /* pi 2^B, within K units */
+    char *s = bbp_digits_string(x, K, K, bits, digits);
+    mpz_clear(x);
+    return s;
+}
+
+/// "3." + digits from the decimal integer d = floor(pi 10^N) (N + 1 digits).
+static char *format_digits(const mpz_t d, int64_t digits)
+{
+    char *s = malloc((size_t)digits + 3);
+    if (!s || mpz_sizeinbase(d, 10) > (size_t)digits + 2) {
+        free(s);
+        return NULL;
+    }
+    mpz_get_str(s + 1, 10, d);              /* "31415...": digits + 1 characters */
+    if (strlen(s + 1) != (size_t)digits + 1) {
+        free(s);
+        return NULL;
+    }
+    s[0] = s[1];
+    s[1] = '.';
+    return s;
+}
+
+char *bbp_digits_string(const mpz_t x, uint64_t below, uint64_t above, int64_t bits,
+                        int64_t digits)
+{
     mpz_t lo, hi, p10;
     char *s = NULL;
-    const unsigned long K = (unsigned long)decimal_terms(bits);
 
     mpz_inits(lo, hi, p10, NULL);
-    mpz_sub(lo, pos, neg);                  /* pi 2^B, within K units */
-    mpz_add_ui(hi, lo, K);
-    mpz_sub_ui(lo, lo, K);
     mpz_ui_pow_ui(p10, 10, (unsigned long)digits);
-    mpz_mul(lo, lo, p10);
-    mpz_mul(hi, hi, p10);
+    mpz_sub_ui(lo, x, below);
+    mpz_mul(lo, lo, p10);                   /* (x - below) 10^N */
+    mpz_mul_ui(hi, p10, below + above);     /* + (below + above) 10^N: one big product only */
+    mpz_add(hi, hi, lo);
+    mpz_clear(p10);
     mpz_fdiv_q_2exp(lo, lo, (mp_bitcnt_t)bits);
     mpz_fdiv_q_2exp(hi, hi, (mp_bitcnt_t)bits);
-    if (mpz_cmp(lo, hi) == 0) {             /* floor(pi 10^N), certain */
-        const size_t len = mpz_sizeinbase(lo, 10);
-        char *d = malloc(len + 2);
-        s = malloc((size_t)digits + 3);
-        if (d && s) {
-            mpz_get_str(d, 10, lo);         /* "31415...": digits + 1 characters */
-            if (strlen(d) == (size_t)digits + 1) {
-                s[0] = d[0];
-                s[1] = '.';
-                memcpy(s + 2, d + 1, (size_t)digits + 1);
-            } else {
-                free(s);
-                s = NULL;
-            }
-        } else {
-            free(s);
-            s = NULL;
-        }
-        free(d);
-    }
-    mpz_clears(lo, hi, p10, NULL);
+    if (mpz_cmp(lo, hi) == 0)               /* floor(pi 10^N), certain */
+        s = format_digits(lo, digits);
+    mpz_clears(lo, hi, NULL);
     return s;
 }

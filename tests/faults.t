@@ -156,7 +156,7 @@ timeout 120 "$MPIRUN" -np 2 "$MAP" sleep slow100.txt -o out.txt >std.out 2>err.t
 [ $? -eq 0 ] && [ "$(grep -c '^0.01$' out.txt)" -eq 100 ] && [ -z "$(temps .)" ]
 ok $? "not interrupted: 100 results published, no temporary"
 echo "previous output" >pi.txt
-timeout --foreground 120 "$MPIRUN" -np 2 "$PI" bbp --digits 300000 -o pi.txt >std.out 2>err.txt &
+timeout --foreground 120 "$MPIRUN" -np 2 "$PI" bbp --digits 5000000 -o pi.txt >std.out 2>err.txt &
 job=$!
 for _ in $(seq 200); do [ -n "$(temps .)" ] && break; sleep 0.05; done
 sleep 0.5
