@@ -91,6 +91,9 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
 #define BBP_SPLIT_MIN_BLOCK 16
 #define BBP_SPLIT_MAX_BLOCK_BITS (INT64_C(1) << 28)
 
+/// Largest prime whose powers are cancelled between halves (a block of L terms: primes <= 2L).
+#define BBP_SPLIT_MAX_PRIME (INT64_C(1) << 24)
+
 /// Most decimal digits accepted by the plan (memory is the real limit, estimated by the driver).
 #define BBP_SPLIT_MAX_DIGITS INT64_C(1000000000000)
 
@@ -101,6 +104,8 @@ typedef struct {
     int64_t terms;   ///< K, terms summed
     int64_t blocks;  ///< number of blocks
     int64_t *start;  ///< blocks + 1 boundaries, start[blocks] = terms
+    uint32_t *primes; ///< odd primes up to the largest bound of a block, for common factors
+    int64_t nprimes;
 } bbp_split_plan;
 
 /// Called after each finished block (from any thread): ctx, block index.
