@@ -47,32 +47,27 @@ layout_ok() {
         grep -q "^layout $2 ranks x .*(expected $2 ranks: ok)" "$1" &&
         grep -q ' node n1 ' "$1" && grep -q ' node n2 ' "$1" && ! grep -qiE '(warning|error):' "$1"
 }
+# finish JOB OUT: wait for JOB; its state and exit code in st and ec, OUT its output file.
+finish() { read -r st ec <<<"$(wait_job "$1")"; out=$2; }
+# verdict STATUS NAME: the TAP point, and the output's end when the job did not complete.
+verdict() { ok "$1" "$2 ($st $ec)"; [ "$st" = COMPLETED ] || diag "$(tail -n 5 "$out")"; }
 for L in mpirun srun; do
-    read -r st ec <<<"$(wait_job "${job[$L.pi]}")"
-    out="pi-$L-${job[$L.pi]}.out"
+    finish "${job[$L.pi]}" "pi-$L-${job[$L.pi]}.out"
     [ "$st" = COMPLETED ] && layout_ok "$out" 4 && grep -q '^pi  *3.1415926535897931$' "$out" &&
         grep -q '^check  *pass' "$out"
-    ok $? "$L: pi.sbatch -N 2 --ntasks-per-node=2 midpoint -n 1e8: 4 ranks on n1 and n2, pi 3.1415926535897931 ($st $ec)"
-    [ "$st" = COMPLETED ] || diag "$(tail -n 5 "$out")"
-
-    read -r st ec <<<"$(wait_job "${job[$L.hyb]}")"
-    out="hyb-$L-${job[$L.hyb]}.out"
+    verdict $? "$L: pi.sbatch -N 2 --ntasks-per-node=2 midpoint -n 1e8: 4 ranks on n1 and n2, pi 3.1415926535897931"
+    finish "${job[$L.hyb]}" "hyb-$L-${job[$L.hyb]}.out"
     [ "$st" = COMPLETED ] && layout_ok "$out" 2 && grep -q '^layout 2 ranks x 2 threads' "$out" &&
         grep -q "^hits  *$want_hits of 10000000" "$out"
-    ok $? "$L: hybrid.sbatch -N 2 --ntasks-per-node=1 -c 2: 2 ranks x 2 threads, hits as 1 rank ($want_hits) ($st $ec)"
-    [ "$st" = COMPLETED ] || diag "$(tail -n 5 "$out")"
-
-    read -r st ec <<<"$(wait_job "${job[$L.map]}")"
-    out="map-$L-${job[$L.map]}.out"
+    verdict $? "$L: hybrid.sbatch -N 2 --ntasks-per-node=1 -c 2: 2 ranks x 2 threads, hits as 1 rank ($want_hits)"
+    finish "${job[$L.map]}" "map-$L-${job[$L.map]}.out"
     [ "$st" = COMPLETED ] && layout_ok "$out" 2 &&
         [ "$(perl -e 'local $/; print join(" ", unpack("d<*", <STDIN>))' <"out-$L.f64")" = "0 100 -40 37" ]
-    ok $? "$L: map.sbatch -N 2 -n 2 celsius data.f64: 0 100 -40 37 ($st $ec)"
-    [ "$st" = COMPLETED ] || diag "$(tail -n 5 "$out")"
+    verdict $? "$L: map.sbatch -N 2 -n 2 celsius data.f64: 0 100 -40 37"
 
     good=0
     for i in 0 1; do
-        read -r st ec <<<"$(wait_job "${job[$L.arr]}_$i")"
-        out="scl-$L-${job[$L.arr]}_$i.out"
+        finish "${job[$L.arr]}_$i" "scl-$L-${job[$L.arr]}_$i.out"
         f="scaling-$L/scaling_${job[$L.arr]}_$i.json"
         [ "$st" = COMPLETED ] && layout_ok "$out" 2 && [ -f "$f" ] &&
             jtrue '$d->{ranks} == 2 && $d->{threads} == '$((i + 1))' && $d->{hosts} >= 1 &&
