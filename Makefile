@@ -24,6 +24,8 @@ endif
 PROJECT    := pi-workshop-mpi
 DATADIR    := $(PREFIX)/share/$(PROJECT)
 MODULEDIR  := $(PREFIX)/share/modulefiles/$(PROJECT)
+# modules the modulefile loads first (depends_on), e.g. MODULE_DEPENDS="gcc openmpi gsl"
+MODULE_DEPENDS ?=
 # The Philox Monte Carlo kernel vectorizes far better with clang 14 than with
 # gcc 12 (bench/bench_montecarlo): built with clang when there is one.
 MC_CC   ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo $(CC))
@@ -270,7 +272,9 @@ install: $(BIN)/pi $(BIN)/map $(BIN)/workshop slurm/modulefile.lua.in
 	   install -m 644 slurm/site.conf "$$conf.new"; \
 	 else install -m 644 slurm/site.conf "$$conf"; fi
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@PROJECT@|$(PROJECT)|g' slurm/modulefile.lua.in >$(DESTDIR)$(MODULEDIR)/$(VERSION).lua.tmp
+	    -e 's|@PROJECT@|$(PROJECT)|g' \
+	    -e 's|^-- @DEPENDS@$$|$(subst \n ,\n,$(foreach m,$(MODULE_DEPENDS),depends_on("$(m)")\n))|' \
+	    slurm/modulefile.lua.in >$(DESTDIR)$(MODULEDIR)/$(VERSION).lua.tmp
 	mv $(DESTDIR)$(MODULEDIR)/$(VERSION).lua.tmp $(DESTDIR)$(MODULEDIR)/$(VERSION).lua
 	@echo "install: done; users: module use $(PREFIX)/share/modulefiles; module load $(PROJECT)"
 

@@ -49,12 +49,17 @@ ok $? "make install PREFIX=P: bin/pi map workshop, share/pi-workshop-mpi/slurm/ 
 [ $rc -eq 0 ] || diag "$(tail -n 3 "$tmp/install.log")"
 
 stage=$tmp/stage
-make -s -C "$TOP" install DESTDIR="$stage" PREFIX=/opt/piw >"$tmp/install.log" 2>&1
+make -s -C "$TOP" install DESTDIR="$stage" PREFIX=/opt/piw MODULE_DEPENDS="piw-dep" >"$tmp/install.log" 2>&1
 rc=$?
+smf=$stage/opt/piw/share/modulefiles/pi-workshop-mpi/$version.lua
 [ $rc -eq 0 ] && [ "$(ls "$stage")" = opt ] && [ -x "$stage/opt/piw/bin/pi" ] &&
-    grep -qF 'prepend_path("PATH", "/opt/piw/bin")' "$stage/opt/piw/share/modulefiles/pi-workshop-mpi/$version.lua" &&
-    ! grep -q "$stage" "$stage/opt/piw/share/modulefiles/pi-workshop-mpi/$version.lua"
+    grep -qF 'prepend_path("PATH", "/opt/piw/bin")' "$smf" && ! grep -q "$stage" "$smf"
 ok $? "make install DESTDIR=S PREFIX=/opt/piw: everything under S/opt/piw, the modulefile names /opt/piw ($rc)"
+[ "$(grep -c depends_on "$smf")" -eq 1 ] && grep -qx 'depends_on("piw-dep")' "$smf" && ! grep -q depends_on "$mf"
+ok $? "MODULE_DEPENDS=piw-dep: the modulefile depends_on(\"piw-dep\"); none without it"
+mkdir -p "$tmp/depmods/pi-workshop-mpi"      # for Lmod below: the dependency loaded first
+cp "$smf" "$tmp/depmods/pi-workshop-mpi/"
+echo 'setenv("PIW_DEP", "loaded")' >"$tmp/depmods/piw-dep.lua"
 echo 'PI_LAUNCHER=srun   # this site' >>"$stage/opt/piw/share/pi-workshop-mpi/slurm/site.conf"
 make -s -C "$TOP" install DESTDIR="$stage" PREFIX=/opt/piw >"$tmp/install.log" 2>&1
 rc=$?
@@ -88,7 +93,7 @@ lmod_shell() {
         ". '$lmod_init' && module use '$P/share/modulefiles' && $1"
 }
 if [ -z "$lmod_init" ]; then
-    for i in 1 2 3; do echo "ok $((tap_n += 1)) # SKIP no Lmod (Debian: lmod)"; done
+    for i in 1 2 3 4; do echo "ok $((tap_n += 1)) # SKIP no Lmod (Debian: lmod)"; done
 else
     out=$(lmod_shell 'module load pi-workshop-mpi && echo "which $(command -v pi)" && echo "root $PI_ROOT" &&
                       pi --version | head -n 1 && module -t list 2>&1')
@@ -103,6 +108,9 @@ else
                       echo "which $(command -v pi || echo none) root ${PI_ROOT:-unset}"')
     [ "$out" = "which none root unset" ]
     ok $? "Lmod: module unload takes both back ($out)"
+    out=$(lmod_shell "module use '$tmp/depmods' && module load pi-workshop-mpi && echo \$PIW_DEP \$PI_ROOT")
+    [ "$out" = "loaded /opt/piw/share/pi-workshop-mpi" ]
+    ok $? "Lmod: a modulefile installed with MODULE_DEPENDS loads its dependency first ($out)"
 fi
 
 # ---- an installed script on the private Slurm, submitted from elsewhere -----------------------
