@@ -5,9 +5,10 @@
 # stop ends only the daemons whose pid files are in DIR.
 # srun --mpi=pmix across the two nodes: each slurmd reads its own copy of slurm.conf that differs
 # only in TmpFS (DIR/tmp/NODE), where the PMIx plugin puts its per-step client directories
-# (spmix_appdir_UID_JOB.STEP), which would otherwise collide on this one host.  Jobs across the
-# two nodes also need OMPI_MCA_btl=self,tcp: both "nodes" have one hostname, and Open MPI's
-# shared-memory segments of the two would collide.
+# (spmix_appdir_UID_JOB.STEP): with one TmpFS the second node's step fails ("pmixp_mkdir: Cannot
+# create directory ... File exists").  Tests run jobs across the two nodes with
+# OMPI_MCA_btl=self,tcp: both "nodes" have one hostname, and Open MPI's shared-memory segments
+# of the two could collide (GUIDE.md, section 6).
 set -u
 cmd=${1:?start|stop}
 dir=${2:?DIR}
