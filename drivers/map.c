@@ -65,6 +65,7 @@ static void usage(FILE *f)
             "      --allow-nonfinite  accept nan and inf in the input and in the results\n"
             "      --list        the transforms: name, arity, description\n"
             "  -h, --help        this help\n"
+            "      --version     the release and the build\n"
             "\n"
             "Numbers are read as C's strtod reads them.  A value out of a double's range\n"
             "(1e400) is refused; one that underflows becomes 0 or a subnormal.  nan and inf,\n"
@@ -106,7 +107,8 @@ static int parse(int argc, char **argv, map_opts *o)
         {"format", required_argument, 0, 'f'}, {"threads", required_argument, 0, 'T'},
         {"tmpdir", required_argument, 0, 'd'}, {"json", no_argument, 0, 'J'},
         {"list", no_argument, 0, 'l'}, {"help", no_argument, 0, 'h'},
-        {"allow-nonfinite", no_argument, 0, 'N'}, {0, 0, 0, 0}};
+        {"allow-nonfinite", no_argument, 0, 'N'}, {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
     const char *why;
     int64_t v;
     int opt, list = 0;
@@ -121,6 +123,10 @@ static int parse(int argc, char **argv, map_opts *o)
         case 'h':
             if (o->printer)
                 usage(stdout);
+            return -1;
+        case 'V':
+            if (o->printer)
+                report_version("map");
             return -1;
         case 'l':
             list = 1;

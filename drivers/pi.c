@@ -72,6 +72,7 @@ static void print_usage(FILE *f)
     fprintf(f,
             "usage: pi METHOD [options]      (under mpirun, srun or alone)\n"
             "       pi METHOD --help         options of one method\n"
+            "       pi --version             the release and the build\n"
             "\n"
             "methods:\n");
     for (int i = 0; i < nmethods; i++)
@@ -413,6 +414,11 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         if (c.printer)
             print_usage(stdout);
+        return c.printer ? report_finish_stdout(c.prog) : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        if (c.printer)
+            report_version(c.prog);
         return c.printer ? report_finish_stdout(c.prog) : 0;
     }
     snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);

@@ -150,22 +150,39 @@ void json_num(json_out *j, const char *k, double val)
     number(j->f, val);
 }
 
+#if defined(__clang__)
+#define COMPILER PIPORT_CC " (clang " __clang_version__ ")"
+#else
+#define COMPILER PIPORT_CC " (gcc " __VERSION__ ")"
+#endif
+
 void json_build(json_out *j)
 {
     char mpi[256];
 
     par_library_version(mpi, sizeof mpi);
     json_begin_obj(j, "build");
-#if defined(__clang__)
-    json_str(j, "compiler", PIPORT_CC " (clang " __clang_version__ ")");
-#else
-    json_str(j, "compiler", PIPORT_CC " (gcc " __VERSION__ ")");
-#endif
+    json_str(j, "version", PIPORT_VERSION);
+    json_str(j, "compiler", COMPILER);
     json_str(j, "montecarlo_compiler", PIPORT_MC_CC);
     json_str(j, "cflags", PIPORT_CFLAGS);
     json_str(j, "mpi", mpi);
     json_str(j, "git", PIPORT_GIT);
     json_end_obj(j);
+}
+
+void report_version(const char *prog)
+{
+    char mpi[256];
+
+    par_library_version(mpi, sizeof mpi);   /* MPI-3: callable before MPI_Init */
+    printf("%s (pi-workshop-mpi) %s\n"
+           "git                  %s\n"
+           "compiler             %s\n"
+           "montecarlo compiler  %s\n"
+           "cflags               %s\n"
+           "mpi                  %s\n",
+           prog, PIPORT_VERSION, PIPORT_GIT, COMPILER, PIPORT_MC_CC, PIPORT_CFLAGS, mpi);
 }
 
 double pi_abs_error(double x)

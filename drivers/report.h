@@ -58,8 +58,12 @@ void json_bool(json_out *j, const char *key, int val);
 /// A double printed with %.17g (round-trip exact); null if not finite.
 void json_num(json_out *j, const char *key, double val);
 
-/// The "build" object: compiler and version, CFLAGS, MPI library, git commit (call after MPI init).
+/// The "build" object: release, compiler and version, CFLAGS, MPI library, git commit.
 void json_build(json_out *j);
+
+/// `PROG --version`: the release and the build (git, compilers, flags, MPI) to standard
+/// output, without starting MPI (report_finish_stdout says whether it was written).
+void report_version(const char *prog);
 
 /// Write text (and a newline if newline) to standard output, after what stdio holds, with
 /// write(2): bulk output.  0, or -1 with the reason kept for report_finish_stdout.

@@ -22,6 +22,7 @@ static void print_usage(FILE *f)
 {
     fprintf(f, "usage: workshop LESSON [options]      (under mpirun, srun or alone)\n"
                "       workshop LESSON --help         options of one lesson\n"
+               "       workshop --version             the release and the build\n"
                "\n"
                "The Python multiprocessing workshop's lessons on processes, ordering, queues,\n"
                "locks, shared values and messages, as MPI ranks and OpenMP threads.\n"
@@ -210,6 +211,11 @@ static int parse(ws_ctx *x, ws_opts *o, const ws_lesson **L, int argc, char **ar
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         if (x->printer)
             print_usage(stdout);
+        return 1;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        if (x->printer)
+            report_version("workshop");
         return 1;
     }
     for (int i = 0; i < nlessons; i++) {

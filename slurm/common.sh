@@ -1,9 +1,10 @@
 # common.sh - sourced by slurm/*.sbatch: site settings, modules, OpenMP placement, the launcher,
 # and the layout record that fails the job loudly when the MPI world is not what Slurm allocated.
 
-PI_ROOT=${PI_ROOT:-${SLURM_SUBMIT_DIR:-$PWD}}     # the project: submit from its top directory
+# PI_ROOT: a checkout's top directory (submit from it), or an installation's
+# PREFIX/share/pi-workshop-mpi, which `module load pi-workshop-mpi` sets.
+PI_ROOT=${PI_ROOT:-${SLURM_SUBMIT_DIR:-$PWD}}
 . "${PI_SITE:-$PI_ROOT/slurm/site.conf}"
-PI_BIN=${PI_BIN:-$PI_ROOT/bin}
 
 if [ -n "${PI_MODULES:-}" ]; then
     if command -v module >/dev/null 2>&1; then
@@ -12,7 +13,17 @@ if [ -n "${PI_MODULES:-}" ]; then
         echo "note: no module command here; PI_MODULES='$PI_MODULES' not loaded" >&2
     fi
 fi
-[ -x "$PI_BIN/pi" ] || { echo "FAILED: $PI_BIN/pi not found: run make first, or set PI_BIN" >&2; exit 1; }
+# The programs: PI_BIN if set, else the checkout's bin/ (make), else pi's directory on PATH
+# (an installation: the module put PREFIX/bin there).
+if [ -z "${PI_BIN:-}" ]; then
+    if [ -x "$PI_ROOT/bin/pi" ] || ! command -v pi >/dev/null 2>&1; then
+        PI_BIN=$PI_ROOT/bin
+    else
+        PI_BIN=$(dirname "$(command -v pi)")
+    fi
+fi
+[ -x "$PI_BIN/pi" ] || { echo "FAILED: $PI_BIN/pi not found and no pi on PATH: run make first," \
+    "module load pi-workshop-mpi, or set PI_BIN" >&2; exit 1; }
 
 # Hybrid placement: one OpenMP thread per allocated CPU, packed on neighbouring cores.
 export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
@@ -53,7 +64,7 @@ record_layout() {
     if [ "${1:-}" = -n ]; then n=$2; fi
     echo "job ${SLURM_JOB_ID:-?}: ${SLURM_JOB_NUM_NODES:-1} node(s) ${SLURM_JOB_NODELIST:-}," \
          "$n rank(s) x ${OMP_NUM_THREADS} thread(s), launcher $PI_LAUNCHER," \
-         "OMP_PLACES=$OMP_PLACES OMP_PROC_BIND=$OMP_PROC_BIND"
+         "OMP_PLACES=$OMP_PLACES OMP_PROC_BIND=$OMP_PROC_BIND, programs $PI_BIN"
     if ! launch "$@" "$PI_BIN/pi" layout --expect-ranks "$n"; then
         echo "FAILED: the MPI world is not the $n ranks Slurm allocated (see above)" >&2
         exit 1

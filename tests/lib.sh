@@ -36,3 +36,25 @@ scale_header=method,mode,n,ranks,threads,workers,hosts,oversubscribed,seconds_mi
 
 # png_ok FILE: FILE starts with the PNG signature and has more than 10 kB (a drawn plot).
 png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && [ "$(wc -c <"$1")" -gt 10000 ]; }
+
+# slurm_start DIR: start the private two-node Slurm of tests/slurm_cluster.sh in DIR and export
+# SLURM_CONF; 0 when it is up, else 1 with the reason in slurm_skip (the caller SKIPs visibly).
+# The caller stops it: tests/slurm_cluster.sh stop DIR.
+slurm_start() {
+    local status
+    status=$("$TOP/tests/slurm_cluster.sh" start "$1")
+    slurm_skip=${status#SKIP }
+    [ "$status" = ok ] || return 1
+    export SLURM_CONF="$1/slurm.conf"
+}
+
+# wait_job ID: wait (at most 180 s) until the job ends; prints "STATE EXITCODE"
+wait_job() {
+    local s
+    for _ in $(seq 360); do
+        s=$(scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)
+        case $s in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
+        sleep 0.5
+    done
+    echo "$s $(scontrol show job "$1" | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
+}

@@ -14,19 +14,8 @@ fi
 trap '"$TOP/tests/slurm_cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
 export SLURM_CONF="$cluster/slurm.conf" PI_ROOT="$TOP"
 . "$TOP/slurm/site.conf"
-export PI_MODULES=""                     # no module system on this machine
+export PI_MODULES=""                     # the site's modules (gcc openmpi gsl) are not here
 cd "$tmp" || exit 1
-
-# wait_job ID: wait (at most 180 s) until the job ends; prints "STATE EXITCODE"
-wait_job() {
-    local s
-    for _ in $(seq 360); do
-        s=$(scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1)
-        case $s in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
-        sleep 0.5
-    done
-    echo "$s $(scontrol show job "$1" | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
-}
 
 perl -e 'print pack("d<*", 32, 212, -40, 98.6)' >data.f64
 j_pi=$(sbatch --parsable -n 2 --output=pi-%j.out "$TOP/slurm/pi.sbatch" midpoint -n 1e8)

@@ -3,6 +3,12 @@
 # slurmd -N emulating nodes n1, n2.  Usage: slurm_cluster.sh start DIR | stop DIR
 # start prints "ok" or "SKIP reason"; everything (config, logs, sockets, pids) lives in DIR, and
 # stop ends only the daemons whose pid files are in DIR.
+# srun --mpi=pmix across the two nodes: each slurmd reads its own copy of slurm.conf that differs
+# only in TmpFS (DIR/tmp/NODE), where the PMIx plugin puts its per-step client directories
+# (spmix_appdir_UID_JOB.STEP): with one TmpFS the second node's step fails ("pmixp_mkdir: Cannot
+# create directory ... File exists").  Tests run jobs across the two nodes with
+# OMPI_MCA_btl=self,tcp: both "nodes" have one hostname, and Open MPI's shared-memory segments
+# of the two could collide (GUIDE.md, section 6).
 set -u
 cmd=${1:?start|stop}
 dir=${2:?DIR}
@@ -27,7 +33,7 @@ fi
 for b in munged slurmctld slurmd sbatch squeue scontrol; do
     command -v "$b" >/dev/null || { echo "SKIP $b not installed (Debian: slurm-wlm munge)"; exit 0; }
 done
-mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
+mkdir -p "$dir/state" "$dir/spool" "$dir/munge" "$dir/tmp/ctl" "$dir/tmp/n1" "$dir/tmp/n2"
 host=$(hostname -s)
 port() { # a free TCP port from a base
     local p=$1
@@ -77,15 +83,19 @@ JobAcctGatherType=jobacct_gather/none
 InactiveLimit=0
 KillWait=5
 MinJobAge=300
+DebugFlags=NO_CONF_HASH
+TmpFS=$dir/tmp/ctl
 NodeName=n[1-2] NodeHostname=$host Port=$d1-$d2 CPUs=4 Sockets=1 CoresPerSocket=4 ThreadsPerCore=1 RealMemory=4000 State=UNKNOWN
 PartitionName=debug Nodes=n[1-2] Default=YES MaxTime=INFINITE State=UP
 PartitionName=standard Nodes=n[1-2] Default=NO MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$dir/slurm.conf"
 slurmctld -f "$SLURM_CONF" >"$dir/slurmctld.out" 2>&1 || { echo "SKIP slurmctld did not start: $(tail -n 1 "$dir/slurmctld.out")"; stop; exit 0; }
-for n in n1 n2; do
+for n in n1 n2; do      # the same configuration but for TmpFS (see above)
     mkdir -p "$dir/spool/$n"
-    slurmd -f "$SLURM_CONF" -N "$n" >"$dir/slurmd.$n.out" 2>&1 || { echo "SKIP slurmd $n did not start"; stop; exit 0; }
+    sed "s|^TmpFS=.*|TmpFS=$dir/tmp/$n|" "$SLURM_CONF" >"$dir/slurm.$n.conf"
+    slurmd -f "$dir/slurm.$n.conf" -N "$n" >"$dir/slurmd.$n.out" 2>&1 ||
+        { echo "SKIP slurmd $n did not start"; stop; exit 0; }
 done
 for _ in $(seq 60); do
     idle=$(sinfo -h -N -o '%N %t' 2>/dev/null | grep -c 'idle')

@@ -25,4 +25,36 @@ job "$TOP/slurm/pi.sbatch" midpoint -n 1e6 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 0 ] && grep -q '^layout 2 ranks x 1 thread .*(expected 2 ranks: ok)' "$tmp/out" &&
     grep -q '^check  *pass' "$tmp/out"
 ok $? "pi.sbatch outside Slurm with a faked 2-task job: mpirun layout recorded, pi passes"
+
+# PI_LAUNCHER=srun without Slurm: an srun on PATH that records its options and starts the
+# program under mpirun; every script must ask for PMIx, the task count and the task's CPUs.
+mkdir -p "$tmp/fake"
+cat >"$tmp/fake/srun" <<'SRUN'
+#!/usr/bin/env bash
+echo "srun $*" >>"$SRUN_LOG"
+n=1
+while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do
+    case $1 in -n) n=$2; shift ;; esac
+    shift
+done
+exec mpirun --oversubscribe -np "$n" "$@"
+SRUN
+chmod +x "$tmp/fake/srun"
+export SRUN_LOG="$tmp/srun.log"
+perl -e 'print pack("d<*", 32, 212)' >"$tmp/in.f64"
+good=0
+for args in "pi.sbatch midpoint -n 1e6" "hybrid.sbatch montecarlo -n 1e5" \
+            "map.sbatch celsius $tmp/in.f64 $tmp/out.f64" "scaling.sbatch midpoint"; do
+    : >"$SRUN_LOG"
+    read -r -a a <<<"$args"
+    PATH="$tmp/fake:$PATH" PI_LAUNCHER=srun SCALING_LAYOUTS=2x1 SCALING_SIZES=1e6 \
+        job "$TOP/slurm/${a[0]}" "${a[@]:1}" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 0 ] && [ "$(wc -l <"$SRUN_LOG")" -eq 2 ] &&
+        [ "$(grep -c "^srun --mpi=pmix -n 2 --cpus-per-task=1 $TOP/bin/" "$SRUN_LOG")" -eq 2 ] &&
+        grep -q '^job 7: .* launcher srun,' "$tmp/out" &&
+        grep -q '^layout 2 ranks x 1 thread .*(expected 2 ranks: ok)' "$tmp/out" && good=$((good + 1))
+    [ $rc -eq 0 ] || diag "${a[0]}: $(tail -n 2 "$tmp/err")"
+done
+ok $((good != 4)) "PI_LAUNCHER=srun: every script runs srun --mpi=pmix -n 2 --cpus-per-task=1 (layout, then the program) ($good of 4)"
 done_testing
