@@ -229,8 +229,14 @@ bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
 $(BUILD)/bench/copy_f64: bench/copy_f64.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@
-bench-bbp: $(BUILD)/bench/bailey_bbp $(BIN)/pi
-	MPIRUN=$(MPIRUN) PI=$(BIN)/pi BAILEY=$(BUILD)/bench/bailey_bbp bench/bench_bbp.sh
+bench-bbp: $(BUILD)/bench/bailey_bbp $(BUILD)/bench/mpfr_pi $(BIN)/pi
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 BIN=$(BUILD)/avx2/bin \
+	    CFLAGS="-O3 -mavx2 -mfma -g" $(BUILD)/avx2/bin/pi
+	MPIRUN=$(MPIRUN) PI=$(BIN)/pi PI_AVX2=$(BUILD)/avx2/bin/pi BAILEY=$(BUILD)/bench/bailey_bbp \
+	    MPFR_PI=$(BUILD)/bench/mpfr_pi bench/bench_bbp.sh
+$(BUILD)/bench/mpfr_pi: bench/mpfr_pi.c
+	@mkdir -p $(@D)
+	$(CC) -O2 $< $(TEST_LIBS) -o $@
 $(BUILD)/bench/bailey_bbp: bench/bailey_bbp.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -lm -o $@

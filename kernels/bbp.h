@@ -91,6 +91,10 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
 #define BBP_SPLIT_MIN_BLOCK 16
 #define BBP_SPLIT_MAX_BLOCK_BITS (INT64_C(1) << 28)
 
+/// No block holds more than 1/BBP_SPLIT_PARTS of the terms: the first blocks, whose terms are
+/// the cheapest, would otherwise carry a quarter of the work, and block b goes to worker b mod W.
+#define BBP_SPLIT_PARTS 24
+
 /// Largest prime whose powers are cancelled between halves (a block of L terms: primes <= 2L).
 #define BBP_SPLIT_MAX_PRIME (INT64_C(1) << 24)
 

@@ -104,7 +104,8 @@ int bbp_split_plan_make(int64_t digits, int64_t extra_bits, bbp_split_plan *pl)
         int64_t want = bits - 4 * a, len = 0, qb = 0;
         if (want > BBP_SPLIT_MAX_BLOCK_BITS)
             want = BBP_SPLIT_MAX_BLOCK_BITS;
-        while (a + len < K && (len < BBP_SPLIT_MIN_BLOCK || reduced_bits(qb, len) < want))
+        while (a + len < K && (len < BBP_SPLIT_MIN_BLOCK ||
+                               (reduced_bits(qb, len) < want && len < K / BBP_SPLIT_PARTS)))
             qb += q_bits(a + len++);
         if (n + 2 > cap) {
             int64_t *s = realloc(start, (size_t)(cap *= 2) * sizeof *start);
