@@ -484,15 +484,106 @@ static void sha256_hex(const char *text, char out[65])
         sprintf(out + 2 * i, "%02x", digest[i]);
 }
 
+/// Self-check: the digits agree with the double nearest pi as far as both go.
+static void self_check(const bbp_opts *o, const char *text, const char *ref, pi_summary *s)
+{
+    char head[32];
+    snprintf(head, sizeof head, "%.*s", 19, text);
+    const size_t cmp = strlen(text) < strlen(ref) ? strlen(text) : strlen(ref);
+    s->pi = strtod(head, NULL);
+    s->abs_error = pi_abs_error(s->pi);
+    s->error_bound = (pow(10.0, -(double)(o->digits < 17 ? o->digits : 17)) + 0x1p-52) *
+                     pi_check_scale();
+    s->pass = strncmp(text, ref, cmp - 1) == 0 && s->abs_error <= s->error_bound;
+}
+
+static void json_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
+                         const pi_summary *s, const dec_job *job, double median, double rss)
+{
+    char sha[65], first[64], last[64];
+    const size_t len = strlen(job->text), tail = len - 2 < 50 ? len - 2 : 50;
+    json_out j;
+    sha256_hex(job->text, sha);
+    snprintf(first, sizeof first, "%.*s", (int)tail, job->text + 2);
+    snprintf(last, sizeof last, "%s", job->text + len - tail);
+    json_begin(&j, stdout);
+    pi_json_common(&j, L, s, c->repeat, median);
+    json_int(&j, "digits", o->digits);
+    json_str(&j, "sha256", sha);
+    json_str(&j, "first_50", first);
+    json_str(&j, "last_50", last);
+    json_int(&j, "bits", job->bits);
+    json_str(&j, "algorithm", o->algorithm == ALG_SPLIT ? "split" : "direct");
+    json_int(&j, "blocks", job->blocks);
+    json_int(&j, "peak_rss_bytes", (int64_t)rss);
+    if (o->out)
+        json_str(&j, "output", o->out);
+    json_build(&j);
+    json_end(&j);
+}
+
+/// The human report: with -o on stdout, else the digits on stdout and the report on stderr.
+/// 0, or 1 if stdout could not take the digits (said by pi's main).
+static int print_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
+                         const pi_summary *s, const dec_job *job, double median)
+{
+    char sha[65];
+    const size_t len = strlen(job->text), tail = len - 2 < 50 ? len - 2 : 50;
+    FILE *rep = o->out ? stdout : stderr;  /* stdout carries the digits alone */
+    if (!o->out && report_write_stdout(job->text, 1) != 0)
+        return 1;
+    sha256_hex(job->text, sha);
+    fprintf(rep, "pi bbp         %lld decimal digits (truncated), %s, %lld block(s), "
+            "%lld-bit fixed point%s%s\n", (long long)o->digits,
+            o->algorithm == ALG_SPLIT ? "binary splitting" : "direct sum",
+            (long long)job->blocks, (long long)job->bits, o->out ? ", written to " : "",
+            o->out ? o->out : "");
+    fprintf(rep, "sha256         %s (of the output line)\n", sha);
+    fprintf(rep, "last digits    ...%s\n", job->text + len - tail);
+    if (rep == stdout) {
+        pi_print_common(c, L, s, median);
+    } else {
+        fprintf(rep, "wall time      %.6f s, %.4g digits/s on %d x %d workers\n", s->seconds,
+                s->rate, L->ranks, L->threads);
+        fprintf(rep, "check          %s\n", s->pass ? "pass" : "FAIL");
+    }
+    return 0;
+}
+
+/// Rank 0 after the run: check, publish -o, report.  0, 1 (failed), as every rank returns.
+static int finish_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
+                          pi_summary *s, dec_job *job, outfile *of, double median, double rss)
+{
+    char ref[32];
+    int rc = 0, e;
+    snprintf(ref, sizeof ref, "%.15f", M_PI);                    /* 3.141592653589793 */
+    self_check(o, job->text, ref, s);
+    /* a failed self-check publishes nothing: the previous file stays as it was */
+    if (o->out && !s->pass)
+        outfile_discard(of);
+    else if (o->out && (e = write_output(of, job->text)) != 0) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", c->prog, o->out, strerror(e));
+        rc = 1;
+    }
+    if (!c->quiet && !rc) {
+        if (c->json)
+            json_decimal(o, c, L, s, job, median, rss);
+        else
+            rc = print_decimal(o, c, L, s, job, median);
+    }
+    if (!s->pass)
+        fprintf(stderr, "%s: self-check FAILED: digits disagree with %s\n", c->prog, ref);
+    return rc ? rc : !s->pass;
+}
+
 static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
                        pi_summary *s)
 {
     dec_job job = {.o = o, .L = L};
     outfile of;
+    double median;
     job.show_progress = L->rank == 0 && !c->quiet && o->algorithm == ALG_SPLIT &&
                         (o->progress || isatty(2));
-    double median;
-    int rc = 0;
 
     *s = (pi_summary){.method = "bbp", .n = o->digits, .unit = "digits"};
     if (check_memory(o, c, L) != 0)
@@ -507,7 +598,7 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
     const double rss = par_max_double((double)mem_peak_rss());
     if (L->rank != 0) {
         free(job.text);
-        rc = par_bcast_int(0);
+        const int rc = par_bcast_int(0);
         if (o->out)
             cleanup_forget(of.tmp);   /* renamed or removed by rank 0 by now */
         return rc;
@@ -519,71 +610,9 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
             outfile_discard(&of);
         return par_bcast_int(1);
     }
-    /* self-check: the digits agree with the double nearest pi as far as both go */
-    char ref[32], head[32];
-    snprintf(ref, sizeof ref, "%.15f", M_PI);                    /* 3.141592653589793 */
-    snprintf(head, sizeof head, "%.*s", 19, job.text);
-    const size_t cmp = strlen(job.text) < strlen(ref) ? strlen(job.text) : strlen(ref);
-    s->pi = strtod(head, NULL);
-    s->abs_error = pi_abs_error(s->pi);
-    s->error_bound = (pow(10.0, -(double)(o->digits < 17 ? o->digits : 17)) + 0x1p-52) *
-                     pi_check_scale();
-    s->pass = strncmp(job.text, ref, cmp - 1) == 0 && s->abs_error <= s->error_bound;
-
-    /* a failed self-check publishes nothing: the previous file stays as it was */
-    if (o->out && !s->pass)
-        outfile_discard(&of);
-    else if (o->out && (e = write_output(&of, job.text)) != 0) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", c->prog, o->out, strerror(e));
-        rc = 1;
-    }
-    if (!c->quiet && !rc) {
-        char sha[65];
-        const size_t len = strlen(job.text), tail = len - 2 < 50 ? len - 2 : 50;
-        sha256_hex(job.text, sha);
-        if (c->json) {
-            char first[64], last[64];
-            json_out j;
-            snprintf(first, sizeof first, "%.*s", (int)tail, job.text + 2);
-            snprintf(last, sizeof last, "%s", job.text + len - tail);
-            json_begin(&j, stdout);
-            pi_json_common(&j, L, s, c->repeat, median);
-            json_int(&j, "digits", o->digits);
-            json_str(&j, "sha256", sha);
-            json_str(&j, "first_50", first);
-            json_str(&j, "last_50", last);
-            json_int(&j, "bits", job.bits);
-            json_str(&j, "algorithm", o->algorithm == ALG_SPLIT ? "split" : "direct");
-            json_int(&j, "blocks", job.blocks);
-            json_int(&j, "peak_rss_bytes", (int64_t)rss);
-            if (o->out)
-                json_str(&j, "output", o->out);
-            json_build(&j);
-            json_end(&j);
-        } else {
-            FILE *rep = o->out ? stdout : stderr;  /* stdout carries the digits alone */
-            if (!o->out && report_write_stdout(job.text, 1) != 0) {
-                free(job.text);
-                return par_bcast_int(1);        /* said by pi's main, with the reason */
-            }
-            fprintf(rep, "pi bbp         %lld decimal digits (truncated), %lld-bit fixed point%s%s\n",
-                    (long long)o->digits, (long long)job.bits, o->out ? ", written to " : "",
-                    o->out ? o->out : "");
-            fprintf(rep, "sha256         %s (of the output line)\n", sha);
-            fprintf(rep, "last digits    ...%s\n", job.text + len - tail);
-            if (rep == stdout) {
-                pi_print_common(c, L, s, median);
-            } else {
-                fprintf(rep, "wall time      %.6f s, %.4g digits/s on %d x %d workers\n",
-                        s->seconds, s->rate, L->ranks, L->threads);
-                fprintf(rep, "check          %s\n", s->pass ? "pass" : "FAIL");
-            }
-        }
-    }
-    if (!s->pass)
-        fprintf(stderr, "%s: self-check FAILED: digits disagree with %s\n", c->prog, ref);
+    const int rc = finish_decimal(o, c, L, s, &job, &of, median, rss);
     free(job.text);
-    return par_bcast_int(rc ? rc : !s->pass);
+    return par_bcast_int(rc);
 }
 
 static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_summary *s)
