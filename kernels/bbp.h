@@ -95,7 +95,7 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
 /// the cheapest, would otherwise carry a quarter of the work, and block b goes to worker b mod W.
 #define BBP_SPLIT_PARTS 24
 
-/// Largest prime whose powers are cancelled between halves (a block of L terms: primes <= 2L).
+/// Largest prime whose powers are cancelled between halves (a block of L terms: primes <= L/4).
 #define BBP_SPLIT_MAX_PRIME (INT64_C(1) << 24)
 
 /// Most decimal digits accepted by the plan (memory is the real limit, estimated by the driver).

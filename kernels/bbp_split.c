@@ -54,10 +54,12 @@ static int64_t reduced_bits(int64_t qb, int64_t len)
     return r > 8 * len ? r : 8 * len;
 }
 
-/// Primes up to this bound are cancelled in a block of len terms.
+/// Primes up to this bound are cancelled in a block of len terms: the small primes save the
+/// most, and a larger bound costs more in sieving and lists than it saves (measured by
+/// instruction counts at 10^6 digits: len/4 5% below 2 len, len/16 2% above len/4).
 static int64_t prime_bound(int64_t len)
 {
-    const int64_t b = 2 * len;
+    const int64_t b = len / 4;
     return b < BBP_SPLIT_MAX_PRIME ? b : BBP_SPLIT_MAX_PRIME;
 }
 
