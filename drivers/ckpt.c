@@ -178,13 +178,13 @@ static int parse_u128(const char *s, fx_u128 *out)
     return 0;
 }
 
-/// Rank 0: read FILE into text.  0 ok, ENOENT (no file: a fresh run), or 2 after saying why.
+/// Rank 0: read FILE into text.  0 ok, -1 no file (a fresh run), or 2 after saying why.
 static int read_file(const pi_common *c, const char *path, char *text)
 {
     struct stat st;
     const int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
     if (fd < 0 && errno == ENOENT)
-        return ENOENT;
+        return -1;
     int e = fd < 0 || fstat(fd, &st) != 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
     ssize_t n = 0, got = 0;
     while (!e && ((n = read(fd, text + got, (size_t)(FILE_MAX - got))) > 0 ||
@@ -233,7 +233,7 @@ static int load_state(const ckpt_opts *k, const ckpt_run_id *id, const pi_common
     *total = 0;
     const int rc = read_file(c, k->path, text);
     if (rc)
-        return rc == ENOENT ? 0 : rc;
+        return rc < 0 ? 0 : rc;
     const char *why = check_text(text, v);
     if (why)
         return pi_usage_error(c, "checkpoint %s is %s: remove it to start afresh", k->path, why);
@@ -376,9 +376,12 @@ void ckpt_remove_finished(const char *prog)
 
 void ckpt_print(const ckpt_opts *k, const ckpt_result *r, int64_t n)
 {
-    printf("checkpoint     %s: %s%.1f%% done before, %d save%s%s\n", k->path,
-           r->resumed_from ? "resumed, " : "", 100.0 * (double)r->resumed_from / (double)n,
-           r->saves, r->saves == 1 ? "" : "s", k->keep ? ", kept" : ", removed");
+    printf("checkpoint     %s: ", k->path);
+    if (r->resumed_from)
+        printf("resumed at %.1f%%", 100.0 * (double)r->resumed_from / (double)n);
+    else
+        printf("fresh start");
+    printf(", %d save%s, %s\n", r->saves, r->saves == 1 ? "" : "s", k->keep ? "kept" : "removed");
 }
 
 void ckpt_json(json_out *j, const ckpt_opts *k, const ckpt_result *r)
