@@ -3,12 +3,7 @@
 # resume on the same and other layouts with the uninterrupted result, bit for bit; other runs',
 # corrupt and truncated checkpoints are refused; a full disk keeps the previous checkpoint.
 . "$(dirname "$0")/lib.sh"
-tmp=$(mktemp -d)
-small="$tmp/small"
-mkdir -p "$small"
-cleanup() { mountpoint -q "$small" && umount "$small"; rm -rf "$tmp"; }
-trap cleanup EXIT
-cd "$tmp" || exit 1
+small_tmp
 CK=$tmp/run.ckpt
 MID=(midpoint -n 1.2e10)              # about 4 s on one core, 2 s on two
 MC=(montecarlo -n 2e9 --seed 77)      # the same for the darts
@@ -58,6 +53,16 @@ interrupt() {
     if [ "$where" = ranks ]; then kill -"$sig" $(pgrep -P "$run"); else kill -"$sig" "$run"; fi
     finish
 }
+# stop NP THREADS SIGNAL WHERE MORE ARGS...: interrupt once the checkpoint holds MORE segments
+# than now; 0 if the run stopped with exit 75 (non-zero when SIGTERM went to mpirun, which then
+# ends the job itself) and said where its checkpoint is
+stop() {
+    interrupt "$1" "$2" "$3" "$4" $(( $(segs "$CK") + $5 )) "${@:6}"
+    if [ "$3 $4" = "TERM launcher" ] && [ "$1" != 0 ]; then [ "$rc" -ne 0 ]; else [ "$rc" -eq 75 ]; fi &&
+        stopped "$3"
+}
+# resume NP THREADS ARGS...: run from the checkpoint to the end
+resume() { start "$@" --checkpoint "$CK"; finish; }
 # results < OUTPUT: the lines (text) or keys (JSON) that must equal the uninterrupted run's:
 # everything but layout, timing, build and checkpoint facts
 results() {
@@ -89,59 +94,45 @@ ok $? "uninterrupted references: midpoint and montecarlo, text and JSON"
 "$PI" midpoint -n 3e6 >a.txt && mpi 3 "$PI" midpoint -n 3e6 --threads 2 >b.txt &&
     [ "$(results <a.txt)" = "$(results <b.txt)" ] && grep -q '^pi ' a.txt
 ok $? "without --checkpoint the result is the same on 1x1 and 3x2 already"
-start 0 1 midpoint -n 3e6 --checkpoint "$CK" --checkpoint-every 0
-finish
+resume 0 1 midpoint -n 3e6 --checkpoint-every 0
 same_as a.txt && grep -q "^checkpoint  *$CK: fresh start, [1-9][0-9]* saves\?, removed$" run.out
 ok $? "a checkpointed run that is never stopped prints the same and removes its checkpoint"
 
 # ---- midpoint: stopped three times on three layouts, resumed on a fourth ----------------------
-interrupt 2 1 USR1 launcher 1 "${MID[@]}"
-[ "$rc" -eq 75 ] && stopped USR1
+stop 2 1 USR1 launcher 1 "${MID[@]}"
 ok $? "np 2 x 1: SIGUSR1 to mpirun at the first checkpoint ($seen segments): exit $rc (75), checkpoint saved"
-interrupt 3 1 TERM ranks $(( $(segs "$CK") + 3000 )) "${MID[@]}" --json
-[ "$rc" -eq 75 ] && stopped TERM
+stop 3 1 TERM ranks 3000 "${MID[@]}" --json
 ok $? "resumed on np 3 x 1, SIGTERM to every rank at $seen segments: exit $rc (75), checkpoint saved"
-interrupt 0 2 INT launcher $(( $(segs "$CK") + 2000 )) "${MID[@]}"
-[ "$rc" -eq 75 ] && stopped INT
+stop 0 2 INT launcher 2000 "${MID[@]}"
 ok $? "resumed alone with 2 threads, SIGINT at $seen segments: exit $rc (75), checkpoint saved"
-start 1 2 "${MID[@]}" --checkpoint "$CK"
-finish
+resume 1 2 "${MID[@]}"
 same_as mid.txt && grep -q "^checkpoint  *$CK: resumed at [0-9.]*%, 0 saves, removed$" run.out
 ok $? "finished on np 1 x 2: pi and every result line as the uninterrupted run's, checkpoint removed"
 
-interrupt 1 1 TERM launcher 1 "${MID[@]}" --json
-[ "$rc" -ne 0 ] && stopped TERM
+stop 1 1 TERM launcher 1 "${MID[@]}" --json
 ok $? "SIGTERM to mpirun (it ends the job: exit $rc): the ranks saved the checkpoint first"
-interrupt 1 1 USR1 launcher $(( $(segs "$CK") + 1500 )) "${MID[@]}" --json
-[ "$rc" -eq 75 ] && stopped USR1
+stop 1 1 USR1 launcher 1500 "${MID[@]}" --json
 ok $? "resumed on the same layout (np 1 x 1), stopped again by SIGUSR1 at $seen segments"
-start 2 2 "${MID[@]}" --json --checkpoint "$CK"
-finish
+resume 2 2 "${MID[@]}" --json
 same_as mid.json && jtrue '$d->{checkpoint}{resumed_from} > 0 && $d->{checkpoint}{computed} + $d->{checkpoint}{resumed_from} == 12000000000' <run.out
 ok $? "finished on np 2 x 2 with --json: every result field as the uninterrupted run's"
 
 # ---- montecarlo: hits identical -----------------------------------------------------------
-interrupt 3 1 USR1 launcher 1 "${MC[@]}"
-[ "$rc" -eq 75 ] && stopped USR1
+stop 3 1 USR1 launcher 1 "${MC[@]}"
 ok $? "montecarlo np 3 x 1: SIGUSR1 to mpirun at $seen segments: exit 75, checkpoint saved"
-interrupt 1 2 TERM ranks $(( $(segs "$CK") + 400 )) "${MC[@]}"
-[ "$rc" -eq 75 ] && stopped TERM
+stop 1 2 TERM ranks 400 "${MC[@]}"
 ok $? "montecarlo resumed on np 1 x 2, SIGTERM to the rank at $seen segments: exit 75"
-start 2 1 "${MC[@]}" --checkpoint "$CK"
-finish
+resume 2 1 "${MC[@]}"
 same_as mc.txt && grep -q "^hits  *$(jfield hits <mc.json) of 2000000000" run.out
 ok $? "montecarlo finished on np 2 x 1: pi and hits ($(jfield hits <mc.json)) as uninterrupted"
-interrupt 2 1 USR1 ranks 1 "${MC[@]}" --json
-[ "$rc" -eq 75 ] && stopped USR1
+stop 2 1 USR1 ranks 1 "${MC[@]}" --json
 ok $? "montecarlo np 2 x 1: SIGUSR1 to the ranks at $seen segments: exit 75"
-start 0 1 "${MC[@]}" --json --checkpoint "$CK" --keep-checkpoint
-finish
+resume 0 1 "${MC[@]}" --json --keep-checkpoint
 keep=$(cat "$CK" 2>/dev/null)
 rm -f "$CK"; same_as mc.json && [ "$(segs <(echo "$keep"))" -eq 1908 ]
 ok $? "montecarlo finished alone with --keep-checkpoint, JSON as uninterrupted, final checkpoint kept"
 echo "$keep" >"$CK"
-start 3 1 "${MC[@]}" --checkpoint "$CK" --keep-checkpoint --json
-finish
+resume 3 1 "${MC[@]}" --keep-checkpoint --json
 jtrue '$d->{checkpoint}{computed} == 0 && $d->{checkpoint}{resumed_from} == 2000000000' <run.out &&
     rm -f "$CK" && same_as mc.json
 ok $? "rerun from a finished, kept checkpoint: nothing computed, the same JSON results"
@@ -214,28 +205,19 @@ ok $? "usage errors: --checkpoint-every/--keep-checkpoint alone, bad seconds, em
 ok $? "--help of midpoint, montecarlo and pi name the checkpoint options and exit 75"
 
 # ---- a full disk while saving: non-zero, the previous checkpoint untouched ----------------------
-if [ "$(id -u)" != 0 ]; then
-    mounted="not root: cannot mount a tmpfs"
-elif ! mount -t tmpfs -o size=1m tmpfs "$small" 2>mnt.err; then
-    mounted="mount -t tmpfs failed: $(head -n 1 mnt.err)"
-else
-    mounted=yes
-fi
+mount_small "$small"
 if [ "$mounted" = yes ]; then
     CK=$small/full.ckpt
-    interrupt 2 1 USR1 launcher 1 "${MID[@]}"
-    [ "$rc" -eq 75 ] && stopped USR1
+    stop 2 1 USR1 launcher 1 "${MID[@]}"
     ok $? "a checkpoint on the small tmpfs ($seen segments)"
     cp "$CK" before.ck
     head -c 2M /dev/zero >"$small/filler" 2>/dev/null
-    start 2 1 "${MID[@]}" --checkpoint "$CK" --checkpoint-every 0
-    finish
+    resume 2 1 "${MID[@]}" --checkpoint-every 0
     [ "$rc" -eq 1 ] && [ "$(grep -c "pi midpoint: cannot write checkpoint $CK: No space left on device" run.err)" -eq 1 ] &&
         cmp -s "$CK" before.ck && [ -z "$(ls -A "$small" | grep '\.tmp\.')" ] && [ ! -s run.out ]
     ok $? "disk full at the next save: exit $rc, said once, previous checkpoint byte for byte, no temporary"
     rm -f "$small/filler"
-    start 1 2 "${MID[@]}" --checkpoint "$CK"
-    finish
+    resume 1 2 "${MID[@]}"
     same_as mid.txt
     ok $? "space again: the run resumes from the untouched checkpoint and prints the uninterrupted pi"
     umount "$small"

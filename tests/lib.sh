@@ -36,3 +36,45 @@ scale_header=method,mode,n,ranks,threads,workers,hosts,oversubscribed,seconds_mi
 
 # png_ok FILE: FILE starts with the PNG signature and has more than 10 kB (a drawn plot).
 png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && [ "$(wc -c <"$1")" -gt 10000 ]; }
+
+# small_tmp: a temporary directory $tmp, the working directory from now on, holding $small, a
+# mount point for mount_small; unmounted and removed when the test exits.
+small_tmp() {
+    tmp=$(mktemp -d)
+    small="$tmp/small"
+    mkdir -p "$small"
+    trap 'mountpoint -q "$small" && umount "$small"; rm -rf "$tmp"' EXIT
+    cd "$tmp" || exit 1
+}
+
+# mount_small DIR: mount a 1 MiB tmpfs on DIR (a full disk, for root); $mounted is yes or why not.
+mount_small() {
+    local err
+    if [ "$(id -u)" != 0 ]; then
+        mounted="not root: cannot mount a tmpfs"
+    elif ! err=$(mount -t tmpfs -o size=1m tmpfs "$1" 2>&1); then
+        mounted="mount -t tmpfs failed: $(head -n 1 <<<"$err")"
+    else
+        mounted=yes
+    fi
+}
+
+# private_slurm: start tests/slurm_cluster.sh's private Slurm in $tmp/cluster, stopped (and $tmp
+# removed) when the test exits; SLURM_CONF, PI_ROOT and site.conf's settings exported, no modules.
+# Without root or Slurm: the plan's SKIP line, and the test ends here.
+private_slurm() {
+    cluster="$tmp/cluster"
+    mkdir -p "$cluster"
+    local status
+    status=$("$TOP/tests/slurm_cluster.sh" start "$cluster")
+    if [ "$status" != ok ]; then
+        echo "1..0 # SKIP ${status#SKIP }"
+        "$TOP/tests/slurm_cluster.sh" stop "$cluster"
+        rm -rf "$tmp"
+        exit 0
+    fi
+    trap '"$TOP/tests/slurm_cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
+    export SLURM_CONF="$cluster/slurm.conf" PI_ROOT="$TOP"
+    . "$TOP/slurm/site.conf"
+    export PI_MODULES=""                 # no module system on this machine
+}

@@ -3,19 +3,7 @@
 # requeues itself and finishes with the uninterrupted result.
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
-cluster="$tmp/cluster"
-mkdir -p "$cluster"
-status=$("$TOP/tests/slurm_cluster.sh" start "$cluster")
-if [ "$status" != ok ]; then
-    echo "1..0 # SKIP ${status#SKIP }"
-    "$TOP/tests/slurm_cluster.sh" stop "$cluster"
-    rm -rf "$tmp"
-    exit 0
-fi
-trap '"$TOP/tests/slurm_cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
-export SLURM_CONF="$cluster/slurm.conf" PI_ROOT="$TOP"
-. "$TOP/slurm/site.conf"
-export PI_MODULES=""                     # no module system on this machine
+private_slurm
 cd "$tmp" || exit 1
 
 # state ID: the job's state and restart count ("RUNNING 0")
