@@ -71,13 +71,16 @@ int ckpt_check(const pi_common *c, const ckpt_opts *k)
 
 void ckpt_usage(void)
 {
-    printf("      --checkpoint FILE  save progress in FILE (every --checkpoint-every seconds,\n"
-           "                    and on SIGTERM, SIGUSR1 or SIGINT, which then end the run\n"
-           "                    with exit status 75); rerunning the same command with FILE\n"
-           "                    resumes, on any ranks x threads layout, and prints exactly\n"
-           "                    the uninterrupted result; FILE is removed when done\n"
-           "      --checkpoint-every S  seconds between saves (default 300; 0 = every step)\n"
-           "      --keep-checkpoint  leave FILE (final state) when the run is done\n");
+    printf("      --checkpoint FILE\n"
+           "                    save progress in FILE every --checkpoint-every seconds and\n"
+           "                    on SIGTERM, SIGUSR1 or SIGINT, which then end the run with\n"
+           "                    exit status 75; the same command with FILE resumes, on any\n"
+           "                    ranks x threads layout, and prints exactly the result of\n"
+           "                    an uninterrupted run; FILE is removed when the run is done\n"
+           "      --checkpoint-every S\n"
+           "                    seconds between saves (default 300; 0: after every step)\n"
+           "      --keep-checkpoint\n"
+           "                    leave FILE (the final state) when the run is done\n");
 }
 
 /// 64-bit FNV-1a of len bytes.

@@ -42,7 +42,7 @@ static void usage(void)
            "  mpirun -np 4 pi midpoint --steps 1e9\n"
            "  OMP_NUM_THREADS=2 mpirun -np 2 --map-by slot:PE=2 pi midpoint -n 1e10 --json\n"
            "  pi midpoint -n 1e8 --kernel ref --repeat 5\n"
-           "  mpirun -np 4 pi midpoint -n 1e14 --checkpoint pi.ckpt   # again after exit 75\n");
+           "  mpirun -np 4 pi midpoint -n 1e14 --checkpoint pi.ckpt   # rerun: resumes\n");
 }
 
 static int option(pi_common *c, int opt, const char *arg, void *vopts)

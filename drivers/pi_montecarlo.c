@@ -28,7 +28,7 @@ static void usage(void)
 {
     printf("usage: pi montecarlo [-n SAMPLES] [--seed S] [--rng philox|gsl|gsl:NAME]\n"
            "                     [--kernel fast|ref] [--threads T] [--repeat R] [--json]\n"
-           "                     [--checkpoint FILE [--checkpoint-every S] [--keep-checkpoint]]\n"
+           "          [--checkpoint FILE [--checkpoint-every S] [--keep-checkpoint]]\n"
            "\n"
            "Throws n darts at the unit square and counts those inside the quarter circle:\n"
            "pi ~ 4 hits / n.  Dart i is Philox4x32-10 (Random123) of counter i under key\n"
@@ -59,7 +59,7 @@ static void usage(void)
            "  mpirun -np 4 pi montecarlo --samples 1e9 --seed 42\n"
            "  OMP_NUM_THREADS=2 mpirun -np 2 --map-by slot:PE=2 pi montecarlo -n 1e10 --json\n"
            "  GSL_RNG_TYPE=ranlxd2 pi montecarlo -n 1e7 --rng gsl\n"
-           "  mpirun -np 4 pi montecarlo -n 1e13 --checkpoint mc.ckpt   # again after exit 75\n");
+           "  mpirun -np 4 pi montecarlo -n 1e13 --checkpoint mc.ckpt  # rerun: resumes\n");
 }
 
 /// Pick GSL generator `name` (NULL or empty: mt19937), given as `what` = 'text'; 0 ok, 2 error (said).

@@ -200,7 +200,7 @@ bad midpoint -n 1e6 --checkpoint-every 5 && grep -q -- "--checkpoint-every needs
     bad midpoint --checkpoint x --repeat 3 && grep -q -- "--repeat 3 cannot be combined with --checkpoint" run.err &&
     bad montecarlo --checkpoint x --rng gsl && grep -q -- "--checkpoint needs --rng philox" run.err && [ ! -e x ]
 ok $? "usage errors: --checkpoint-every/--keep-checkpoint alone, bad seconds, empty FILE, --repeat, --rng gsl"
-"$PI" midpoint --help | grep -q -- '--checkpoint FILE  save progress' && "$PI" montecarlo --help | grep -q -- '--keep-checkpoint' &&
+"$PI" midpoint --help | grep -q -- '--checkpoint-every S' && "$PI" montecarlo --help | grep -q -- '--keep-checkpoint' &&
     "$PI" --help | grep -q '^75 stopped by a signal after saving --checkpoint FILE'
 ok $? "--help of midpoint, montecarlo and pi name the checkpoint options and exit 75"
 
