@@ -66,6 +66,8 @@ int ckpt_check(const pi_common *c, const ckpt_opts *k)
                               k->keep ? "--keep-checkpoint" : "--checkpoint-every");
     if (k->path[0] && c->repeat > 1)
         return pi_usage_error(c, "--repeat %d cannot be combined with --checkpoint", c->repeat);
+    if (k->path[0])                 /* already now: a signal while MPI starts is not lost */
+        cleanup_catch_stop();
     return 0;
 }
 

@@ -68,7 +68,8 @@ void ckpt_defaults(ckpt_opts *k);
 int ckpt_option(const pi_common *c, int opt, const char *arg, ckpt_opts *k);
 
 /// After parsing: the combinations refused (--checkpoint-every without --checkpoint,
-/// --repeat with it).  0 or 2 (said).
+/// --repeat with it).  0 or 2 (said).  With --checkpoint, SIGINT, SIGTERM and SIGUSR1 only
+/// ask the run to stop from now on (cleanup_catch_stop).
 int ckpt_check(const pi_common *c, const ckpt_opts *k);
 
 /// The checkpoint options' lines for a method's --help.
