@@ -320,6 +320,11 @@ int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt
     if (rc)
         return rc;
     r->resumed_from = seg < nseg ? seg * CKPT_SEGMENT : n;
+    if (seg == 0) {                 /* a fresh start: FILE must be writable before any work */
+        if (save(k, id, c, 0, 0))
+            return 1;
+        r->saves++;
+    }
     par_barrier();
     const double t0 = par_wtime();
     double last_save = t0;

@@ -190,6 +190,11 @@ mpi 1 "$PI" midpoint -n 5e6 --checkpoint dir.ck >run.out 2>run.err
 [ $? -eq 2 ] && grep -q "cannot read checkpoint dir.ck: not a regular file" run.err
 ok $? "a directory as FILE: exit 2"
 
+mpi 2 "$PI" "${MID[@]}" --checkpoint "$tmp/no/such/dir/x.ckpt" >run.out 2>run.err
+[ $? -eq 1 ] && [ "$(grep -c "cannot write checkpoint $tmp/no/such/dir/x.ckpt: No such file or directory" run.err)" -eq 1 ] &&
+    [ ! -s run.out ]
+ok $? "a checkpoint that cannot be written: exit 1 at the start, before any work, said once"
+
 # usage errors: exit 2, one line naming the value
 bad() { "$PI" "$@" >run.out 2>run.err; rc=$?; [ $rc -eq 2 ] && [ "$(wc -l <run.err)" -eq 1 ]; }
 bad midpoint -n 1e6 --checkpoint-every 5 && grep -q -- "--checkpoint-every needs --checkpoint FILE" run.err &&
