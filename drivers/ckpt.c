@@ -85,6 +85,12 @@ void ckpt_usage(void)
            "                    leave FILE (the final state) when the run is done\n");
 }
 
+/// Segments of n >= 1 indices (no overflow near INT64_MAX).
+static int64_t segments(int64_t n)
+{
+    return (n - 1) / CKPT_SEGMENT + 1;
+}
+
 /// 64-bit FNV-1a of len bytes.
 static uint64_t fnv1a64(const char *p, size_t len)
 {
@@ -97,7 +103,7 @@ static uint64_t fnv1a64(const char *p, size_t len)
 /// The identity values (keys 0..NID-1) of this run, as its file writes them.
 static void id_values(const ckpt_run_id *id, char v[NID][VAL_MAX])
 {
-    const int64_t nseg = (id->n + CKPT_SEGMENT - 1) / CKPT_SEGMENT;
+    const int64_t nseg = segments(id->n);
     snprintf(v[0], VAL_MAX, "%s", FORMAT);
     snprintf(v[1], VAL_MAX, "%s", id->method);
     snprintf(v[2], VAL_MAX, "%" PRId64, id->n);
@@ -233,7 +239,7 @@ static int load_state(const ckpt_opts *k, const ckpt_run_id *id, const pi_common
                       int64_t *done, fx_u128 *total)
 {
     char text[FILE_MAX + 1], v[NKEYS][VAL_MAX], want[NID][VAL_MAX], *end;
-    const int64_t nseg = (id->n + CKPT_SEGMENT - 1) / CKPT_SEGMENT;
+    const int64_t nseg = segments(id->n);
     *done = 0;
     *total = 0;
     const int rc = read_file(c, k->path, text);
@@ -310,7 +316,7 @@ static int64_t next_step(int64_t m, double dt, int64_t nseg)
 int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt_span_fn fn,
              const void *ctx, ckpt_result *r)
 {
-    const int64_t n = id->n, nseg = (n + CKPT_SEGMENT - 1) / CKPT_SEGMENT;
+    const int64_t n = id->n, nseg = segments(n);
     int64_t seg, m = 1;
     fx_u128 base, local = 0;
 
