@@ -117,6 +117,19 @@ resume 2 2 "${MID[@]}" --json
 same_as mid.json && jtrue '$d->{checkpoint}{resumed_from} > 0 && $d->{checkpoint}{computed} + $d->{checkpoint}{resumed_from} == 12000000000' <run.out
 ok $? "finished on np 2 x 2 with --json: every result field as the uninterrupted run's"
 
+# the earliest moment, with the default --checkpoint-every (300 s): signalled as soon as the fresh
+# run's first save (before any work) exists; the stop alone saves the progress
+start 2 1 "${MID[@]}" --checkpoint "$CK"
+for _ in $(seq 4500); do [ -e "$CK" ] && break; sleep 0.02; done
+seen=0
+kill -USR1 "$run"
+finish
+[ "$rc" -eq 75 ] && stopped USR1 && [ "$(segs "$CK")" -lt 11445 ]
+ok $? "np 2 x 1, default --checkpoint-every: SIGUSR1 as soon as the file exists: exit $rc, $(segs "$CK") segments saved"
+resume 1 2 "${MID[@]}" --json
+same_as mid.json
+ok $? "resumed on np 1 x 2: the uninterrupted JSON results"
+
 # ---- montecarlo: hits identical -----------------------------------------------------------
 stop 3 1 USR1 launcher 1 "${MC[@]}"
 ok $? "montecarlo np 3 x 1: SIGUSR1 to mpirun at $seen segments: exit 75, checkpoint saved"
@@ -125,8 +138,8 @@ ok $? "montecarlo resumed on np 1 x 2, SIGTERM to the rank at $seen segments: ex
 resume 2 1 "${MC[@]}"
 same_as mc.txt && grep -q "^hits  *$(jfield hits <mc.json) of 2000000000" run.out
 ok $? "montecarlo finished on np 2 x 1: pi and hits ($(jfield hits <mc.json)) as uninterrupted"
-stop 2 1 USR1 ranks 1 "${MC[@]}" --json
-ok $? "montecarlo np 2 x 1: SIGUSR1 to the ranks at $seen segments: exit 75"
+stop 2 2 USR1 ranks 1 "${MC[@]}" --json
+ok $? "montecarlo np 2 x 2: SIGUSR1 to the ranks at $seen segments: exit 75"
 resume 0 1 "${MC[@]}" --json --keep-checkpoint
 keep=$(cat "$CK" 2>/dev/null)
 rm -f "$CK"; same_as mc.json && [ "$(segs <(echo "$keep"))" -eq 1908 ]
