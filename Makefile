@@ -63,7 +63,8 @@ DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev 
 
 KERNEL_SRC := $(wildcard kernels/*.c)
 DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c drivers/outfile.c drivers/memlimit.c
-PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c
+PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c \
+              drivers/ckpt.c
 MAP_SRC    := drivers/map.c drivers/mapio.c drivers/mapio_check.c drivers/records.c
 WS_SRC     := drivers/workshop.c drivers/ws_processes.c drivers/ws_order.c drivers/ws_counter.c \
               drivers/ws_shared.c drivers/ws_pingpong.c drivers/msg.c
@@ -150,7 +151,8 @@ $(BUILD)/bench/bench_%: $(BUILD)/bench/bench_%.o $(call kobj,$(BUILD))
 $(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c $(BUILD)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(MC_CFLAGS) $(CFLAGS) -Dmc_hits_fast=mc_hits_fast_gcc -Dmc_hits_ref=mc_hits_ref_gcc \
-	    -Dmc_dart=mc_dart_gcc -c $< -o $@
+	    -Dmc_dart=mc_dart_gcc -Dmc_span_fast=mc_span_fast_gcc -Dmc_span_ref=mc_span_ref_gcc \
+	    -c $< -o $@
 $(BUILD)/bench/bench_montecarlo: $(BUILD)/bench/montecarlo_gcc.o
 
 tests: $(BIN)/pi $(BIN)/map $(UNIT_TESTS:%=$(BUILD)/tests/%)

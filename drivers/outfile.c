@@ -17,6 +17,8 @@ enum { CLEANUP_SLOTS = 16, MAX_LINKS = 40 };
 static char cleanup_path[CLEANUP_SLOTS][OUTFILE_PATH_MAX]; ///< temporaries to remove
 static volatile sig_atomic_t cleanup_used[CLEANUP_SLOTS];  ///< 1 while a slot holds a path
 static int handlers_installed;                             ///< 1 once sigaction was done
+static volatile sig_atomic_t stop_catching;                ///< 1: SIGINT/TERM/USR1 only ask to stop
+static volatile sig_atomic_t stop_signal;                  ///< the signal that asked, or 0
 
 /// Remove every remembered temporary; async-signal-safe (unlink only).
 static void remove_all(void)
@@ -30,6 +32,10 @@ static void remove_all(void)
 
 static void on_signal(int sig)
 {
+    if (stop_catching && (sig == SIGINT || sig == SIGTERM || sig == SIGUSR1)) {
+        stop_signal = sig;          /* the program stops at its next safe point */
+        return;
+    }
     remove_all();
     signal(sig, SIG_DFL);
     raise(sig);     /* delivered when the handler returns: the default action, status by signal */
@@ -37,14 +43,26 @@ static void on_signal(int sig)
 
 static void install_handlers(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGUSR1};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigfillset(&sa.sa_mask);        /* no second signal interrupts the removal */
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        sigaction(sigs[i], &sa, NULL);
+        if (sigs[i] != SIGUSR1 || stop_catching)   /* SIGUSR1 keeps its default otherwise */
+            sigaction(sigs[i], &sa, NULL);
     handlers_installed = 1;
+}
+
+void cleanup_catch_stop(void)
+{
+    stop_catching = 1;
+    install_handlers();
+}
+
+int cleanup_stop_signal(void)
+{
+    return stop_signal;
 }
 
 int cleanup_add(const char *path)

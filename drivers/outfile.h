@@ -42,6 +42,14 @@ int cleanup_add(const char *path);
 /// Forget a temporary (it was renamed or removed).
 void cleanup_forget(const char *path);
 
+/// From now on SIGINT, SIGTERM and SIGUSR1 only ask the program to stop at its next safe point
+/// (cleanup_stop_signal says which came; temporaries stay until it cleans up itself); SIGHUP
+/// and SIGPIPE still remove every temporary and end the process.
+void cleanup_catch_stop(void);
+
+/// The signal that asked to stop since cleanup_catch_stop (SIGINT, SIGTERM or SIGUSR1), or 0.
+int cleanup_stop_signal(void);
+
 /// Remove every remembered temporary now (for error paths).
 void cleanup_now(void);
 

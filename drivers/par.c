@@ -188,6 +188,11 @@ void par_sum_u64_array(uint64_t *v, int n)
     MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
 }
 
+void par_max_i64_array(int64_t *v, int n)
+{
+    MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+}
+
 void par_sum_mpz_root(mpz_t x)
 {
     const int rank = par_rank(), size = par_size();

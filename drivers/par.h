@@ -59,6 +59,9 @@ int64_t par_sum_i64(int64_t local);
 /// Sum of n unsigned 64-bit integers element-wise over all ranks, in place, on every rank.
 void par_sum_u64_array(uint64_t *v, int n);
 
+/// Maximum of n signed 64-bit integers element-wise over all ranks, in place, on every rank.
+void par_max_i64_array(int64_t *v, int n);
+
 /// Exact sum of a non-negative GMP integer over all ranks, result on rank 0 (others keep theirs).
 void par_sum_mpz_root(mpz_t x);
 

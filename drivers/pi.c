@@ -13,6 +13,7 @@
 #include <omp.h>
 #include <sched.h>
 
+#include "ckpt.h"
 #include "cli.h"
 #include "outfile.h"
 #include "par.h"
@@ -94,7 +95,8 @@ static void print_usage(FILE *f)
             "  mpirun -np 4 pi bbp --digits 100000 -o pi.txt\n"
             "  mpirun -np 2 pi all\n"
             "\n"
-            "exit status: 0 success, 1 self-check or runtime failure, 2 usage error\n");
+            "exit status: 0 success, 1 self-check or runtime failure, 2 usage error,\n"
+            "75 stopped by a signal after saving --checkpoint FILE (run again to resume)\n");
 }
 
 /// PI_CHECK_SCALE into *v (1 if unset); NULL, or why it is refused.
@@ -496,6 +498,8 @@ int main(int argc, char **argv)
     free(opts);
     if (c.printer && report_finish_stdout(c.prog))
         rc = 1;
+    else if (c.printer)
+        ckpt_remove_finished(c.prog); /* the result is out: a finished run's checkpoint goes */
     rc = par_bcast_int(rc);          /* also: every message is out before anyone exits */
     par_finalize();
     return rc;

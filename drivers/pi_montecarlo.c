@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckpt.h"
 #include "cli.h"
 #include "montecarlo.h"
 #include "par.h"
@@ -16,16 +17,18 @@ enum { DEFAULT_SEED = 1 };
 typedef struct {
     int64_t samples;      ///< n, darts thrown
     uint64_t seed;        ///< Philox key, or base seed of the GSL generators
-    mc_kernel kernel;     ///< Philox kernel (fast or ref), NULL with --rng gsl
+    mc_span_kernel kernel; ///< Philox kernel (fast or ref), NULL with --rng gsl
     char kernel_name[8];  ///< "fast" or "ref"
     char gsl_type[64];    ///< GSL generator name with --rng gsl
     char rng[80];         ///< as reported: "philox4x32-10" or "gsl:NAME"
+    ckpt_opts ckpt;       ///< --checkpoint and friends
 } mc_opts;
 
 static void usage(void)
 {
     printf("usage: pi montecarlo [-n SAMPLES] [--seed S] [--rng philox|gsl|gsl:NAME]\n"
            "                     [--kernel fast|ref] [--threads T] [--repeat R] [--json]\n"
+           "          [--checkpoint FILE [--checkpoint-every S] [--keep-checkpoint]]\n"
            "\n"
            "Throws n darts at the unit square and counts those inside the quarter circle:\n"
            "pi ~ 4 hits / n.  Dart i is Philox4x32-10 (Random123) of counter i under key\n"
@@ -43,8 +46,10 @@ static void usage(void)
            "      --kernel K    fast (default) or ref (scalar reference), same hits\n"
            "      --threads T   OpenMP threads per rank (default OMP_NUM_THREADS, else 1)\n"
            "      --repeat R    time R runs, report best and median (default 1)\n"
-           "      --json        one JSON object on stdout instead of text\n"
-           "  -h, --help        this help\n"
+           "      --json        one JSON object on stdout instead of text\n",
+           DEFAULT_SEED);
+    ckpt_usage();
+    printf("  -h, --help        this help\n"
            "\n"
            "Reports the estimate, hits, the standard error 4 sqrt(p(1-p)/n), a 99%%\n"
            "confidence interval and the error in sigmas; the self-check fails (exit 1)\n"
@@ -53,8 +58,8 @@ static void usage(void)
            "examples:\n"
            "  mpirun -np 4 pi montecarlo --samples 1e9 --seed 42\n"
            "  OMP_NUM_THREADS=2 mpirun -np 2 --map-by slot:PE=2 pi montecarlo -n 1e10 --json\n"
-           "  GSL_RNG_TYPE=ranlxd2 pi montecarlo -n 1e7 --rng gsl\n",
-           DEFAULT_SEED);
+           "  GSL_RNG_TYPE=ranlxd2 pi montecarlo -n 1e7 --rng gsl\n"
+           "  mpirun -np 4 pi montecarlo -n 1e13 --checkpoint mc.ckpt  # rerun: resumes\n");
 }
 
 /// Pick GSL generator `name` (NULL or empty: mt19937), given as `what` = 'text'; 0 ok, 2 error (said).
@@ -84,6 +89,9 @@ typedef struct {
 static int option(pi_common *c, int opt, const char *arg, void *vargs)
 {
     mc_args *a = vargs;
+    const int rc = ckpt_option(c, opt, arg, &a->o->ckpt);
+    if (rc != 1)
+        return rc;
     switch (opt) {
     case 'n':
         return pi_parse_count(c, "--samples", arg, 1, INT64_MAX, &a->o->samples);
@@ -105,23 +113,24 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
                                              {"seed", required_argument, 0, 's'},
                                              {"rng", required_argument, 0, 'g'},
                                              {"kernel", required_argument, 0, 'k'},
-                                             PI_COMMON_LONGOPTS};
+                                             CKPT_LONGOPTS, PI_COMMON_LONGOPTS};
     mc_opts *o = vopts;
     mc_args a = {o, "philox", NULL, "fast"};
     const char *why;
 
     o->samples = 1000000000;
-    const int rc = pi_parse_options(c, argc, argv, ":hn:", longopts, usage, option, &a);
-    if (rc)
+    ckpt_defaults(&o->ckpt);
+    int rc = pi_parse_options(c, argc, argv, ":hn:", longopts, usage, option, &a);
+    if (rc || (rc = ckpt_check(c, &o->ckpt)) != 0)
         return rc;
     const char *rng = a.rng, *seed = a.seed, *kernel = a.kernel;
 
     if (!strcmp(rng, "philox")) {
         snprintf(o->rng, sizeof o->rng, "philox4x32-10");
         if (!strcmp(kernel, "fast"))
-            o->kernel = mc_hits_fast;
+            o->kernel = mc_span_fast;
         else if (!strcmp(kernel, "ref"))
-            o->kernel = mc_hits_ref;
+            o->kernel = mc_span_ref;
         else
             return pi_usage_error(c, "invalid --kernel '%s': choose fast or ref", kernel);
         snprintf(o->kernel_name, sizeof o->kernel_name, "%s", kernel);
@@ -138,6 +147,9 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
     }
     if (!o->kernel && strcmp(kernel, "fast"))
         return pi_usage_error(c, "--kernel '%s' applies to --rng philox only", kernel);
+    if (!o->kernel && o->ckpt.path[0])
+        return pi_usage_error(c, "--checkpoint needs --rng philox: GSL generators' darts "
+                              "depend on the layout, so their progress cannot be resumed");
 
     o->seed = DEFAULT_SEED;
     if (!seed && !o->kernel && getenv("GSL_RNG_SEED")) {
@@ -157,13 +169,21 @@ typedef struct {
     uint64_t hits; ///< darts inside, all workers
 } mc_job;
 
+/// This rank's hits among the darts [lo, hi) (Philox only).
+static fx_u128 span(const void *arg, int64_t lo, int64_t hi)
+{
+    const mc_job *job = arg;
+    const pi_layout *L = job->L;
+    return mc_span_rank(job->o->kernel, job->o->seed, lo, hi, L->rank, L->ranks, L->threads);
+}
+
 static void compute(void *arg)
 {
     mc_job *job = arg;
     const mc_opts *o = job->o;
     const pi_layout *L = job->L;
     const uint64_t local =
-        o->kernel ? mc_hits_rank(o->kernel, o->seed, o->samples, L->rank, L->ranks, L->threads)
+        o->kernel ? (uint64_t)span(job, 0, o->samples)
                   : mc_hits_gsl_rank(o->gsl_type, o->seed, o->samples, L->rank, L->ranks,
                                      L->threads);
     job->hits = par_sum_u64(local);
@@ -191,13 +211,23 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
         return pi_usage_error(c, "ranks disagree on the generator or seed (rank 0: %s, seed "
                               "%llu): give every rank the same GSL_RNG_TYPE and GSL_RNG_SEED "
                               "(mpirun -x)", o->rng, (unsigned long long)o->seed);
-    pi_time(c, compute, &job, &s->seconds, &median);
+    ckpt_result ck = {.computed = o->samples};
+    if (o->ckpt.path[0]) {
+        const ckpt_run_id id = {"montecarlo", o->samples, o->seed, o->rng, o->kernel_name, 1};
+        const int rc = ckpt_run(&o->ckpt, &id, c, span, &job, &ck);
+        if (rc)
+            return rc;
+        job.hits = (uint64_t)ck.total;
+        s->seconds = median = ck.seconds;
+    } else {
+        pi_time(c, compute, &job, &s->seconds, &median);
+    }
     const double p = (double)job.hits / n;
     const double std_error = 4 * sqrt(p * (1 - p) / n);
     s->pi = 4 * p;
     s->abs_error = pi_abs_error(s->pi);
     s->error_bound = 6 * sigma * pi_check_scale();
-    s->rate = n / s->seconds;
+    s->rate = (double)ck.computed / s->seconds;
     s->pass = s->abs_error <= s->error_bound && job.hits <= (uint64_t)o->samples;
     const double sigmas = (s->pi - M_PI) / sigma;
     const double ci_low = s->pi - z * std_error, ci_high = s->pi + z * std_error;
@@ -217,6 +247,8 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
         json_num(&j, "ci_low", ci_low);
         json_num(&j, "ci_high", ci_high);
         json_num(&j, "sigmas", sigmas);
+        if (o->ckpt.path[0])
+            ckpt_json(&j, &o->ckpt, &ck);
         json_build(&j);
         json_end(&j);
     } else {
@@ -231,10 +263,13 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
         printf("|pi - true pi| %.3e = %.2f sigma (sigma %.3e at p = pi/4)\n", s->abs_error,
                fabs(sigmas), sigma);
         pi_print_common(c, L, s, median);
+        if (o->ckpt.path[0])
+            ckpt_print(&o->ckpt, &ck, o->samples);
         if (!independent)
             printf("note           GSL generators, one per worker: the darts, and so the\n"
                    "               result, depend on the ranks x threads layout\n");
     }
+    ckpt_finish(&o->ckpt);
     if (!s->pass)
         fprintf(stderr, "%s: self-check FAILED: estimate is %.2f sigma from pi (limit %.3g)\n",
                 c->prog, fabs(sigmas), 6 * pi_check_scale());

@@ -26,30 +26,30 @@ static inline uint64_t term_bits(double t)
     return b - UINT64_C(0x4000000000000000);
 }
 
-fx_u128 midpoint_sum_ref(int64_t n, int64_t w, int64_t W)
+fx_u128 midpoint_span_ref(int64_t n, int64_t lo, int64_t hi, int64_t w, int64_t W)
 {
     const double h = 1.0 / (double)n;
-    const int64_t count = decomp_count(n, w, W);
+    const int64_t count = decomp_count(hi - lo, w, W);
     fx_u128 sum = 0;
 
     for (int64_t k = 0; k < count; k++) {
-        const int64_t i = decomp_index(w, W, k);
+        const int64_t i = lo + decomp_index(w, W, k);
         const double t = term((double)i + 0.5, h);
         sum += (uint64_t)(t * 0x1p51);       /* exact: t is a multiple of 2^-51 */
     }
     return sum;
 }
 
-fx_u128 midpoint_sum_fast(int64_t n, int64_t w, int64_t W)
+fx_u128 midpoint_span_fast(int64_t n, int64_t lo, int64_t hi, int64_t w, int64_t W)
 {
     const double h = 1.0 / (double)n, Wd = (double)W;
-    const int64_t count = decomp_count(n, w, W);
+    const int64_t count = decomp_count(hi - lo, w, W);
     fx_u128 sum = 0;
 
     for (int64_t k0 = 0; k0 < count; k0 += BLOCK) {
         const int m = (int)(count - k0 < BLOCK ? count - k0 : BLOCK);
         /* i + 0.5 = (first + 0.5) + j*W, every part an exact double below 2^52 */
-        const double a0 = (double)decomp_index(w, W, k0) + 0.5;
+        const double a0 = (double)(lo + decomp_index(w, W, k0)) + 0.5;
         uint64_t s = 0;
         for (int j = 0; j < m; j++)
             s += term_bits(term(a0 + (double)j * Wd, h));
@@ -58,22 +58,33 @@ fx_u128 midpoint_sum_fast(int64_t n, int64_t w, int64_t W)
     return sum;
 }
 
-/// workers_sum adapter: ctx points at {kernel, n}.
+fx_u128 midpoint_sum_ref(int64_t n, int64_t w, int64_t W)
+{
+    return midpoint_span_ref(n, 0, n, w, W);
+}
+
+fx_u128 midpoint_sum_fast(int64_t n, int64_t w, int64_t W)
+{
+    return midpoint_span_fast(n, 0, n, w, W);
+}
+
+/// workers_sum adapter: ctx points at {kernel, n, lo, hi}.
 typedef struct {
-    midpoint_kernel kernel; ///< which exact kernel
-    int64_t n;              ///< steps
+    midpoint_span_kernel kernel; ///< which exact kernel
+    int64_t n;                   ///< steps
+    int64_t lo, hi;              ///< the global indices [lo, hi) to sum
 } rank_ctx;
 
 static fx_u128 rank_worker(const void *ctx, int64_t w, int64_t W)
 {
     const rank_ctx *c = ctx;
-    return c->kernel(c->n, w, W);
+    return c->kernel(c->n, c->lo, c->hi, w, W);
 }
 
-fx_u128 midpoint_sum_rank(midpoint_kernel kernel, int64_t n, int rank, int ranks,
-                          int threads)
+fx_u128 midpoint_span_rank(midpoint_span_kernel kernel, int64_t n, int64_t lo, int64_t hi,
+                           int rank, int ranks, int threads)
 {
-    const rank_ctx ctx = {kernel, n};
+    const rank_ctx ctx = {kernel, n, lo, hi};
     return workers_sum(rank_worker, &ctx, rank, ranks, threads);
 }
 

@@ -24,15 +24,26 @@
 /// Signature shared by the exact kernels: worker w of W, n steps.
 typedef fx_u128 (*midpoint_kernel)(int64_t n, int64_t w, int64_t W);
 
+/// The same over the global indices [lo, hi) only (0 <= lo <= hi <= n): worker w of W takes
+/// lo + w, lo + w + W, ... (partialPi inside the span).  Exact sums, so the spans of any
+/// partition of 0..n-1 add up to the whole sum, whatever W each span used.
+typedef fx_u128 (*midpoint_span_kernel)(int64_t n, int64_t lo, int64_t hi, int64_t w, int64_t W);
+
 /// Plain scalar reference: strided loop, terms converted with an exact multiply.
 fx_u128 midpoint_sum_ref(int64_t n, int64_t w, int64_t W);
 
 /// Fast kernel: blocked, vectorizable loop; same result bit for bit as the reference.
 fx_u128 midpoint_sum_fast(int64_t n, int64_t w, int64_t W);
 
-/// Exact sum for MPI rank `rank` of `ranks`, its `threads` workers run by OpenMP.
-fx_u128 midpoint_sum_rank(midpoint_kernel kernel, int64_t n, int rank, int ranks,
-                          int threads);
+/// midpoint_sum_ref over the span [lo, hi).
+fx_u128 midpoint_span_ref(int64_t n, int64_t lo, int64_t hi, int64_t w, int64_t W);
+
+/// midpoint_sum_fast over the span [lo, hi).
+fx_u128 midpoint_span_fast(int64_t n, int64_t lo, int64_t hi, int64_t w, int64_t W);
+
+/// Exact sum over [lo, hi) for MPI rank `rank` of `ranks`, its `threads` workers run by OpenMP.
+fx_u128 midpoint_span_rank(midpoint_span_kernel kernel, int64_t n, int64_t lo, int64_t hi,
+                           int rank, int ranks, int threads);
 
 /// pi from the exact total over all workers: total / (n * 2^51), correctly rounded.
 double midpoint_pi(fx_u128 total, int64_t n);

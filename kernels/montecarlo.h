@@ -38,9 +38,20 @@ uint64_t mc_hits_ref(uint64_t seed, int64_t n, int64_t w, int64_t W);
 /// Fast kernel: blocks of counters laid out for the vectorizer; same hits as the reference.
 uint64_t mc_hits_fast(uint64_t seed, int64_t n, int64_t w, int64_t W);
 
-/// Hits of MPI rank `rank` of `ranks`, its `threads` workers run by OpenMP.
-uint64_t mc_hits_rank(mc_kernel kernel, uint64_t seed, int64_t n, int rank, int ranks,
-                      int threads);
+/// The same over the darts [lo, hi) only: worker w of W throws lo + w, lo + w + W, ... < hi
+/// (partialPi inside the span).  The spans of any partition of 0..n-1 add up to the hits
+/// of the whole, whatever W each span used.
+typedef uint64_t (*mc_span_kernel)(uint64_t seed, int64_t lo, int64_t hi, int64_t w, int64_t W);
+
+/// mc_hits_ref over the span [lo, hi).
+uint64_t mc_span_ref(uint64_t seed, int64_t lo, int64_t hi, int64_t w, int64_t W);
+
+/// mc_hits_fast over the span [lo, hi).
+uint64_t mc_span_fast(uint64_t seed, int64_t lo, int64_t hi, int64_t w, int64_t W);
+
+/// Hits among darts [lo, hi) of MPI rank `rank` of `ranks`, its `threads` workers run by OpenMP.
+uint64_t mc_span_rank(mc_span_kernel kernel, uint64_t seed, int64_t lo, int64_t hi, int rank,
+                      int ranks, int threads);
 
 /// Hits of worker w's darts from a GSL generator named `type` (one per worker, seeded
 /// 1 + (seed + w) mod (2^32 - 1)); depends on the layout.  UINT64_MAX if `type`

@@ -54,28 +54,29 @@ uint64_t mc_hits_gsl(const char *type, uint64_t seed, int64_t n, int64_t w, int6
 
 /// workers_sum adapters.
 typedef struct {
-    mc_kernel kernel; ///< Philox kernel, or NULL for GSL
-    const char *type; ///< GSL generator name
-    uint64_t seed;    ///< key / base seed
-    int64_t n;        ///< darts
+    mc_span_kernel kernel; ///< Philox kernel, or NULL for GSL
+    const char *type;      ///< GSL generator name
+    uint64_t seed;         ///< key / base seed
+    int64_t lo, hi;        ///< darts [lo, hi) (GSL: 0 and n)
 } rank_ctx;
 
 static fx_u128 rank_worker(const void *vctx, int64_t w, int64_t W)
 {
     const rank_ctx *c = vctx;
-    return c->kernel ? c->kernel(c->seed, c->n, w, W) : mc_hits_gsl(c->type, c->seed, c->n, w, W);
+    return c->kernel ? c->kernel(c->seed, c->lo, c->hi, w, W)
+                     : mc_hits_gsl(c->type, c->seed, c->hi, w, W);
 }
 
-uint64_t mc_hits_rank(mc_kernel kernel, uint64_t seed, int64_t n, int rank, int ranks,
-                      int threads)
+uint64_t mc_span_rank(mc_span_kernel kernel, uint64_t seed, int64_t lo, int64_t hi, int rank,
+                      int ranks, int threads)
 {
-    const rank_ctx ctx = {kernel, NULL, seed, n};
+    const rank_ctx ctx = {kernel, NULL, seed, lo, hi};
     return (uint64_t)workers_sum(rank_worker, &ctx, rank, ranks, threads);
 }
 
 uint64_t mc_hits_gsl_rank(const char *type, uint64_t seed, int64_t n, int rank, int ranks,
                           int threads)
 {
-    const rank_ctx ctx = {NULL, type, seed, n};
+    const rank_ctx ctx = {NULL, type, seed, 0, n};
     return (uint64_t)workers_sum(rank_worker, &ctx, rank, ranks, threads);
 }

@@ -31,14 +31,15 @@ export OMP_PLACES=${OMP_PLACES:-cores}
 export OMP_PROC_BIND=${OMP_PROC_BIND:-close}
 [ "$(id -u)" = 0 ] && export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-# launch [-n RANKS] [-t THREADS] CMD...: start CMD on the allocation's ranks (or RANKS of them),
-# each with the task's CPUs (or THREADS cores).
+# launch_cmd [-n RANKS] [-t THREADS] CMD...: the command line that starts CMD on the allocation's
+# ranks (or RANKS of them), each with the task's CPUs (or THREADS cores), into the array PI_LAUNCH;
+# 1 if PI_LAUNCHER is unknown.  launch runs it; slurm/long.sbatch starts it in the background.
 #   mpirun: Open MPI's launcher reads the allocation itself; ranks per node and cores per rank are
 #           given explicitly (--map-by ppr:N:node:PE=T --bind-to core), which works with any Slurm
 #           and needs no PMI support in it.
 #   srun:   Slurm's launcher; needs PMIx (PI_SRUN_MPI) matching the MPI.  Slurm 22.05 and 23.02
 #           do not pass --cpus-per-task on to srun, so it is given again.
-launch() {
+launch_cmd() {
     local n=${SLURM_NTASKS:-1} t=${SLURM_CPUS_PER_TASK:-1} nodes=${SLURM_JOB_NUM_NODES:-1}
     while [ "${1:-}" = -n ] || [ "${1:-}" = -t ]; do
         if [ "$1" = -n ]; then n=$2; else t=$2; fi
@@ -47,14 +48,20 @@ launch() {
     local per=$(( (n + nodes - 1) / nodes ))
     case $PI_LAUNCHER in
     mpirun)
-        mpirun -np "$n" --map-by "ppr:$per:node:PE=$t" --bind-to core \
-            -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@" ;;
+        PI_LAUNCH=(mpirun -np "$n" --map-by "ppr:$per:node:PE=$t" --bind-to core
+            -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@") ;;
     srun)
-        srun --mpi="$PI_SRUN_MPI" -n "$n" --cpus-per-task="$t" "$@" ;;
+        PI_LAUNCH=(srun --mpi="$PI_SRUN_MPI" -n "$n" --cpus-per-task="$t" "$@") ;;
     *)
         echo "FAILED: PI_LAUNCHER must be mpirun or srun, not '$PI_LAUNCHER'" >&2
         return 1 ;;
     esac
+}
+
+# launch [-n RANKS] [-t THREADS] CMD...: run CMD as launch_cmd says.
+launch() {
+    launch_cmd "$@" || return 1
+    "${PI_LAUNCH[@]}"
 }
 
 # record_layout [-n RANKS] [-t THREADS]: the job's layout and placement in its output; fail

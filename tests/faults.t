@@ -2,12 +2,7 @@
 # faults.t - nothing lost: full disks, /dev/full, signals, a dead rank and out-of-range values end non-zero with the previous output intact.
 . "$(dirname "$0")/lib.sh"
 MAP=${MAP:-$TOP/bin/map}
-tmp=$(mktemp -d)
-small="$tmp/small"
-mkdir -p "$small"
-cleanup() { mountpoint -q "$small" && umount "$small"; rm -rf "$tmp"; }
-trap cleanup EXIT
-cd "$tmp" || exit 1
+small_tmp
 
 # temps DIR: the temporaries map and pi leave if they fail to clean up
 temps() { ls -A "$1" | grep -E '^\.map-|\.tmp\.' ; }
@@ -20,13 +15,7 @@ seq 1 100000 >in.txt
 perl -e 'print pack("d<*", 1..200000)' >in.f64
 
 # ---- a full file system: a real 1 MiB tmpfs -------------------------------------------------
-if [ "$(id -u)" != 0 ]; then
-    mounted="not root: cannot mount a tmpfs"
-elif ! mount -t tmpfs -o size=1m tmpfs "$small" 2>mnt.err; then
-    mounted="mount -t tmpfs failed: $(head -n 1 mnt.err)"
-else
-    mounted=yes
-fi
+mount_small "$small"
 if [ "$mounted" = yes ]; then
     for np in 1 2; do
         for c in "out.txt|" "out.f64|--binary" "out.txt|--schedule	dynamic" "out.f64|--binary	--schedule	dynamic"; do

@@ -58,3 +58,45 @@ wait_job() {
     done
     echo "$s $(scontrol show job "$1" | sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' | head -n 1)"
 }
+
+# small_tmp: a temporary directory $tmp, the working directory from now on, holding $small, a
+# mount point for mount_small; unmounted and removed when the test exits.
+small_tmp() {
+    tmp=$(mktemp -d)
+    small="$tmp/small"
+    mkdir -p "$small"
+    trap 'mountpoint -q "$small" && umount "$small"; rm -rf "$tmp"' EXIT
+    cd "$tmp" || exit 1
+}
+
+# mount_small DIR: mount a 1 MiB tmpfs on DIR (a full disk, for root); $mounted is yes or why not.
+mount_small() {
+    local err
+    if [ "$(id -u)" != 0 ]; then
+        mounted="not root: cannot mount a tmpfs"
+    elif ! err=$(mount -t tmpfs -o size=1m tmpfs "$1" 2>&1); then
+        mounted="mount -t tmpfs failed: $(head -n 1 <<<"$err")"
+    else
+        mounted=yes
+    fi
+}
+
+# private_slurm: start tests/slurm_cluster.sh's private Slurm in $tmp/cluster, stopped (and $tmp
+# removed) when the test exits; SLURM_CONF, PI_ROOT and site.conf's settings exported, no modules.
+# Without root or Slurm: the plan's SKIP line, and the test ends here.
+private_slurm() {
+    cluster="$tmp/cluster"
+    mkdir -p "$cluster"
+    local status
+    status=$("$TOP/tests/slurm_cluster.sh" start "$cluster")
+    if [ "$status" != ok ]; then
+        echo "1..0 # SKIP ${status#SKIP }"
+        "$TOP/tests/slurm_cluster.sh" stop "$cluster"
+        rm -rf "$tmp"
+        exit 0
+    fi
+    trap '"$TOP/tests/slurm_cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
+    export SLURM_CONF="$cluster/slurm.conf" PI_ROOT="$TOP"
+    . "$TOP/slurm/site.conf"
+    export PI_MODULES=""                 # no module system on this machine
+}

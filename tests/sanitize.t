@@ -34,6 +34,16 @@ san_run "bad value" "$SAN" midpoint -n 1e30
 [ "$(cat "$tmp/rc")" -eq 2 ]
 ok $? "bad value: exit 2"
 san_run "unknown option" "$SAN" midpoint --nope
+san_run "mpirun -np 2 midpoint --checkpoint, a save every step, kept" mpi 2 "$SAN" midpoint -n 2e7 \
+    --checkpoint "$tmp/ck" --checkpoint-every 0 --keep-checkpoint
+san_run "montecarlo with midpoint's checkpoint" "$SAN" montecarlo -n 3e6 --checkpoint "$tmp/ck"
+[ "$(cat "$tmp/rc")" -eq 2 ] && grep -q "another run's" "$tmp/err"
+ok $? "another run's checkpoint: exit 2"
+head -c 150 "$tmp/ck" >"$tmp/cut"
+san_run "truncated checkpoint" "$SAN" midpoint -n 2e7 --checkpoint "$tmp/cut"
+san_run "rerun from the finished checkpoint" "$SAN" midpoint -n 2e7 --checkpoint "$tmp/ck" --json
+[ "$(cat "$tmp/rc")" -eq 0 ] && [ ! -e "$tmp/ck" ] && [ "$(jfield pi <"$tmp/out")" = "$("$TOP/bin/pi" midpoint -n 2e7 --json | jfield pi)" ]
+ok $? "sanitized checkpointed run: same pi as the optimized build, checkpoint removed"
 san_run "alone bbp --hex-at 1000 --threads 2" "$SAN" bbp --hex-at 1000 --threads 2
 san_run "alone bbp --digits 500" "$SAN" bbp --digits 500
 SANMAP=${BUILD:-build}/san/bin/map

@@ -2,19 +2,7 @@
 # slurm.t - the slurm/ scripts on a real Slurm started here (munged, slurmctld, slurmd n1 and n2).
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
-cluster="$tmp/cluster"
-mkdir -p "$cluster"
-status=$("$TOP/tests/slurm_cluster.sh" start "$cluster")
-if [ "$status" != ok ]; then
-    echo "1..0 # SKIP ${status#SKIP }"
-    "$TOP/tests/slurm_cluster.sh" stop "$cluster"
-    rm -rf "$tmp"
-    exit 0
-fi
-trap '"$TOP/tests/slurm_cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
-export SLURM_CONF="$cluster/slurm.conf" PI_ROOT="$TOP"
-. "$TOP/slurm/site.conf"
-export PI_MODULES=""                     # the site's modules (gcc openmpi gsl) are not here
+private_slurm
 cd "$tmp" || exit 1
 
 perl -e 'print pack("d<*", 32, 212, -40, 98.6)' >data.f64

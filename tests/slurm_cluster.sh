@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # slurm_cluster.sh - a real, private Slurm on this machine for the tests: munged, slurmctld and two
-# slurmd -N emulating nodes n1, n2.  Usage: slurm_cluster.sh start DIR | stop DIR
+# slurmd -N emulating nodes n1, n2 (cred_expire=10: a requeued job may start again after 10 s,
+# not 120).  Usage: slurm_cluster.sh start DIR | stop DIR
 # start prints "ok" or "SKIP reason"; everything (config, logs, sockets, pids) lives in DIR, and
 # stop ends only the daemons whose pid files are in DIR.
 # srun --mpi=pmix across the two nodes: each slurmd reads its own copy of slurm.conf that differs
@@ -60,7 +61,7 @@ SlurmdPort=$d1
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
-AuthInfo=socket=$dir/munge/munge.socket
+AuthInfo=socket=$dir/munge/munge.socket,cred_expire=10
 CredType=cred/munge
 MpiDefault=none
 ProctrackType=proctrack/linuxproc

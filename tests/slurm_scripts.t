@@ -57,4 +57,31 @@ for args in "pi.sbatch midpoint -n 1e6" "hybrid.sbatch montecarlo -n 1e5" \
     [ $rc -eq 0 ] || diag "${a[0]}: $(tail -n 2 "$tmp/err")"
 done
 ok $((good != 4)) "PI_LAUNCHER=srun: every script runs srun --mpi=pmix -n 2 --cpus-per-task=1 (layout, then the program) ($good of 4)"
+
+# long.sbatch outside Slurm: SIGUSR1 to the batch shell reaches pi through mpirun, pi saves and
+# exits 75, the script calls `scontrol requeue JOBID` (a stand-in here that records its arguments);
+# started again it resumes and finishes with the uninterrupted pi
+mkdir -p "$tmp/fake"
+printf '#!/bin/sh\necho "$*" >>"%s/requeued"\n' "$tmp" >"$tmp/fake/scontrol"
+chmod +x "$tmp/fake/scontrol"
+long=(env PATH="$tmp/fake:$PATH" PI_CHECKPOINT="$tmp/long.ckpt" SLURM_SUBMIT_DIR="$TOP" SLURM_JOB_ID=7
+    SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES=
+    bash "$TOP/slurm/long.sbatch" midpoint -n 1.2e10 --checkpoint-every 0.2)
+"${long[@]}" >"$tmp/out" 2>"$tmp/err" &     # env execs bash: $! is the batch shell
+b=$!
+for _ in $(seq 1500); do [ -s "$tmp/long.ckpt" ] && break; sleep 0.04; done
+kill -USR1 "$b"
+wait "$b"
+rc=$?
+[ $rc -eq 0 ] && grep -q '^SIGUSR1 at .*: asking pi to checkpoint' "$tmp/out" &&
+    grep -q "stopped by SIGUSR1: checkpoint saved in $tmp/long.ckpt" "$tmp/err" &&
+    grep -q '^pi stopped at .* (exit 75): requeueing job 7' "$tmp/out" &&
+    [ "$(cat "$tmp/requeued" 2>/dev/null)" = "requeue 7" ] && [ -s "$tmp/long.ckpt" ]
+ok $? "long.sbatch: USR1 to the batch shell checkpoints pi (exit 75) and calls scontrol requeue 7 (exit $rc)"
+want=$(mpi 2 "$PI" midpoint -n 1.2e10 | grep '^pi  ')
+"${long[@]}" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q "^resuming from $tmp/long.ckpt" "$tmp/out" && [ "$(grep '^pi  ' "$tmp/out")" = "$want" ] &&
+    grep -q '^pi finished at .* with exit status 0' "$tmp/out" && [ ! -e "$tmp/long.ckpt" ] &&
+    [ "$(wc -l <"$tmp/requeued")" -eq 1 ]
+ok $? "long.sbatch started again: resumes, prints the uninterrupted pi, removes the checkpoint, no requeue"
 done_testing

@@ -48,10 +48,35 @@ int main(void)
         for (int threads = 1; threads <= 4; threads++) {
             fx_u128 s = 0;
             for (int r = 0; r < ranks; r++)
-                s += midpoint_sum_rank(midpoint_sum_fast, 99991, r, ranks, threads);
+                s += midpoint_span_rank(midpoint_span_fast, 99991, 0, 99991, r, ranks, threads);
             threads_same &= s == midpoint_sum_ref(99991, 0, 1);
         }
     tap_ok(threads_same, "rank-level OpenMP sums (ranks 1-3 x threads 1-4) equal the serial total");
+
+    /* Checkpointed runs sum consecutive spans, each on its own layout: the same exact total. */
+    int spans_same = 1;
+    for (size_t a = 0; a < sizeof ns / sizeof ns[0]; a++) {
+        const int64_t n = ns[a];
+        const fx_u128 whole = midpoint_sum_ref(n, 0, 1);
+        for (int64_t len = 1; len <= n + 3; len = len * 3 + 1) {
+            fx_u128 s = 0;
+            for (int64_t lo = 0, k = 0; lo < n; lo += len, k++) {
+                const int64_t hi = n - lo < len ? n : lo + len, W = Ws[k % 12];
+                for (int64_t w = 0; w < W; w++) {
+                    const fx_u128 f = midpoint_span_fast(n, lo, hi, w, W);
+                    spans_same &= f == midpoint_span_ref(n, lo, hi, w, W);
+                    s += f;
+                }
+            }
+            spans_same &= s == whole;
+        }
+    }
+    tap_ok(spans_same, "consecutive spans [lo, hi), each split over its own W: fast == reference, "
+                       "spans add up to the whole exact total");
+    const int64_t big = MIDPOINT_MAX_STEPS - 12345;
+    tap_ok(midpoint_span_fast(MIDPOINT_MAX_STEPS, big, MIDPOINT_MAX_STEPS, 1, 3) ==
+               midpoint_span_ref(MIDPOINT_MAX_STEPS, big, MIDPOINT_MAX_STEPS, 1, 3),
+           "a span at the end of n = 2^52: fast == reference");
 
     /* Independent check of the exact sum: MPFR adds the same doubles exactly. */
     {

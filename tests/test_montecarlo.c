@@ -142,10 +142,31 @@ int main(void)
         for (int threads = 1; threads <= 3; threads++) {
             uint64_t h = 0;
             for (int r = 0; r < ranks; r++)
-                h += mc_hits_rank(mc_hits_fast, 42, 100003, r, ranks, threads);
+                h += mc_span_rank(mc_span_fast, 42, 0, 100003, r, ranks, threads);
             threads_ok &= h == mc_hits_ref(42, 100003, 0, 1);
         }
     tap_ok(threads_ok, "rank-level OpenMP counts (ranks 1-3 x threads 1-3) equal the serial count");
+
+    /* Checkpointed runs throw consecutive spans of darts, each on its own layout. */
+    int spans_ok = 1;
+    for (size_t a = 0; a < sizeof ns / sizeof ns[0]; a++) {
+        const int64_t nn = ns[a];
+        const uint64_t whole = mc_hits_ref(9, nn, 0, 1);
+        for (int64_t len = 1; len <= nn + 3; len = len * 5 + 2) {
+            uint64_t h = 0;
+            for (int64_t lo = 0, k = 0; lo < nn; lo += len, k++) {
+                const int64_t hi = nn - lo < len ? nn : lo + len, WW = Ws[k % 9];
+                for (int64_t ww = 0; ww < WW; ww++) {
+                    const uint64_t f = mc_span_fast(9, lo, hi, ww, WW);
+                    spans_ok &= f == mc_span_ref(9, lo, hi, ww, WW);
+                    h += f;
+                }
+            }
+            spans_ok &= h == whole;
+        }
+    }
+    tap_ok(spans_ok, "consecutive spans of darts, each split over its own W: fast == reference, "
+                     "spans add up to the hits of the whole");
 
     /* Estimates within 4 sigma for several seeds. */
     const int64_t nd = 1000000;
