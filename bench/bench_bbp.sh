@@ -64,7 +64,7 @@ decimal() {
     MT=$(awk -v a="$mt" -v b="$mstr" 'BEGIN { print a + b }') MRSS=$mrss MCONST=$mt
     for layout in "2 1" "1 2"; do
         set -- $layout
-        out=$("$MPIRUN" --oversubscribe -np "$1" "$PI" bbp --digits "$N" --threads "$2" --repeat "${REPEAT:-2}" --json)
+        out=$("$MPIRUN" --oversubscribe --bind-to none -np "$1" "$PI" bbp --digits "$N" --threads "$2" --repeat "${REPEAT:-2}" --json)
         t=$(field seconds <<<"$out"); rss=$(field peak_rss_bytes <<<"$out"); tail=$(field last_50 <<<"$out")
         [ "${tail: -10}" = "$mtail" ] || echo "   DIGITS DIFFER from MPFR's: ...${tail: -10}"
         printf '   pi bbp %sx%s    %8.3f s  (%s blocks), peak RSS %5.0f MiB per rank   %.2fx MPFR (%.2fx const_pi alone)  target <= %sx: %s\n' \

@@ -99,6 +99,71 @@ static int fail(const map_opts *o, const char *fmt, const char *a, const char *b
 }
 
 /// Parse argv before MPI starts: 0 run, -1 done (help, list), 2 usage error (said).
+/// One option of map's: 0 taken, -1 help or version shown, 2 usage error (said).
+static int one_option(map_opts *o, int opt, char **argv, int *list)
+{
+    const char *why;
+    int64_t v;
+    switch (opt) {
+    case 'h':
+        if (o->printer)
+            usage(stdout);
+        return -1;
+    case 'V':
+        if (o->printer)
+            report_version("map");
+        return -1;
+    case 'l':
+        *list = 1;
+        break;
+    case 'o':
+        if (!*optarg)
+            return fail(o, "invalid -o '%s': %s", optarg, "empty file name");
+        o->output = optarg;
+        break;
+    case 'b':
+        o->binary = 1;
+        break;
+    case 's':
+        if (!strcmp(optarg, "dynamic"))
+            o->dynamic = 1;
+        else if (strcmp(optarg, "cyclic"))
+            return fail(o, "invalid --schedule '%s': %s", optarg, "choose cyclic or dynamic");
+        break;
+    case 'c':
+        if ((why = cli_parse_count(optarg, 1, 1 << 24, &v)) != NULL)
+            return fail(o, "invalid --chunk '%s': %s (1 to 16777216)", optarg, why);
+        o->chunk = v;
+        break;
+    case 'f':
+        if ((why = records_check_format(optarg)) != NULL)
+            return fail(o, "invalid --format '%s': %s", optarg, why);
+        o->fmt = optarg;
+        break;
+    case 'T':
+        if ((why = cli_parse_count(optarg, 1, MAX_THREADS, &v)) != NULL)
+            return fail(o, "invalid --threads '%s': %s", optarg, why);
+        o->threads = (int)v;
+        break;
+    case 'd':
+        o->tmpdir = optarg;
+        break;
+    case 'J':
+        o->json = 1;
+        break;
+    case 'N':
+        o->allow_nonfinite = 1;
+        break;
+    case ':':
+        return fail(o, "option '%s' needs a value%s", argv[optind - 1], "");
+    default:
+        return fail(o, "unknown option '%s' (see map --help)%s",
+                    optopt && optopt != '?' ? (char[]){'-', (char)optopt, 0} : argv[optind - 1],
+                    "");
+    }
+    return 0;
+}
+
 static int parse(int argc, char **argv, map_opts *o)
 {
     static const struct option longopts[] = {
@@ -110,73 +175,16 @@ static int parse(int argc, char **argv, map_opts *o)
         {"allow-nonfinite", no_argument, 0, 'N'}, {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     const char *why;
-    int64_t v;
-    int opt, list = 0;
+    int opt, list = 0, rc;
 
     o->fmt = "%.17g";
     if ((why = cli_env_threads(MAX_THREADS, &o->threads)) != NULL)
         return fail(o, "invalid OMP_NUM_THREADS '%s': %s", getenv("OMP_NUM_THREADS"), why);
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            if (o->printer)
-                usage(stdout);
-            return -1;
-        case 'V':
-            if (o->printer)
-                report_version("map");
-            return -1;
-        case 'l':
-            list = 1;
-            break;
-        case 'o':
-            if (!*optarg)
-                return fail(o, "invalid -o '%s': %s", optarg, "empty file name");
-            o->output = optarg;
-            break;
-        case 'b':
-            o->binary = 1;
-            break;
-        case 's':
-            if (!strcmp(optarg, "dynamic"))
-                o->dynamic = 1;
-            else if (strcmp(optarg, "cyclic"))
-                return fail(o, "invalid --schedule '%s': %s", optarg, "choose cyclic or dynamic");
-            break;
-        case 'c':
-            if ((why = cli_parse_count(optarg, 1, 1 << 24, &v)) != NULL)
-                return fail(o, "invalid --chunk '%s': %s (1 to 16777216)", optarg, why);
-            o->chunk = v;
-            break;
-        case 'f':
-            if ((why = records_check_format(optarg)) != NULL)
-                return fail(o, "invalid --format '%s': %s", optarg, why);
-            o->fmt = optarg;
-            break;
-        case 'T':
-            if ((why = cli_parse_count(optarg, 1, MAX_THREADS, &v)) != NULL)
-                return fail(o, "invalid --threads '%s': %s", optarg, why);
-            o->threads = (int)v;
-            break;
-        case 'd':
-            o->tmpdir = optarg;
-            break;
-        case 'J':
-            o->json = 1;
-            break;
-        case 'N':
-            o->allow_nonfinite = 1;
-            break;
-        case ':':
-            return fail(o, "option '%s' needs a value%s", argv[optind - 1], "");
-        default:
-            return fail(o, "unknown option '%s' (see map --help)%s",
-                        optopt && optopt != '?' ? (char[]){'-', (char)optopt, 0} : argv[optind - 1],
-                        "");
-        }
-    }
+    while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1)
+        if ((rc = one_option(o, opt, argv, &list)) != 0)
+            return rc;
     if (list) {
         if (o->printer) {
             printf("%-11s %5s  %s\n", "transform", "arity", "description");

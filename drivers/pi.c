@@ -397,12 +397,82 @@ static int run_all(pi_common *c, const pi_layout *L)
     return status;
 }
 
+/// Parse everything after `pi`: the method's options, OMP_NUM_THREADS, PI_CHECK_SCALE.
+/// 0 ok, -1 help shown, 2 usage error (said), 1 out of memory; *m and *opts for a method.
+static int parse_command(pi_common *c, int argc, char **argv, const pi_method **m, void **opts,
+                         int64_t *expect)
+{
+    static const struct option all_opts[] = {PI_COMMON_LONGOPTS};
+    static const struct option layout_opts[] = {{"expect-ranks", required_argument, 0, 'E'},
+                                                PI_COMMON_LONGOPTS};
+    int rc;
+    snprintf(c->prog, sizeof c->prog, "pi %s", argv[1]);
+    if (!strcmp(argv[1], "all")) {
+        rc = pi_parse_options(c, argc - 1, argv + 1, ":h", all_opts, all_usage, layout_option,
+                              expect);
+    } else if (!strcmp(argv[1], "layout")) {
+        rc = pi_parse_options(c, argc - 1, argv + 1, ":h", layout_opts, layout_usage,
+                              layout_option, expect);
+    } else if ((*m = find_method(argv[1])) != NULL) {
+        if (!(*opts = calloc(1, (*m)->opts_size))) {
+            fprintf(stderr, "pi: out of memory\n");
+            return 1;
+        }
+        rc = (*m)->parse(argc - 1, argv + 1, c, *opts);
+    } else {
+        char list[256] = "";
+        for (int i = 0; i < nmethods; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s, ", methods[i]->name);
+        strcpy(c->prog, "pi");
+        rc = pi_usage_error(c, "unknown method '%s' (choose %sall, layout; see pi --help)",
+                            argv[1], list);
+    }
+    if (!rc && !c->threads) {       /* no --threads: OMP_NUM_THREADS, else 1 */
+        const char *why = cli_env_threads(MAX_THREADS, &c->threads);
+        if (why)
+            rc = pi_usage_error(c, "invalid OMP_NUM_THREADS '%s': %s (1 to %d)",
+                                getenv("OMP_NUM_THREADS"), why, MAX_THREADS);
+    }
+    double scale;
+    const char *bad_scale = rc ? NULL : check_scale(&scale);
+    if (bad_scale)
+        rc = pi_usage_error(c, "invalid PI_CHECK_SCALE '%s': %s (a finite factor >= 0 on "
+                               "every self-check bound; default 1)", getenv("PI_CHECK_SCALE"),
+                            bad_scale);
+    return rc;
+}
+
+/// Where the workers are, once MPI runs; *same_threads 0 if ranks disagree on the threads.
+static pi_layout find_layout(pi_common *c, int *same_threads)
+{
+    pi_layout L = {.rank = par_rank(), .ranks = par_size(), .threads = c->threads};
+    int tmin, tmax;
+    uint64_t mask[PAR_CPU_WORDS];
+    c->printer = L.rank == 0;
+    L.hosts = par_hosts();
+    par_host_name(L.host, sizeof L.host);
+    par_minmax_int(rank_cpus(NULL, 0, mask), &L.cpus, &tmax);
+    L.host_cpus = par_host_cpus(mask);
+    par_minmax_int(c->threads, &tmin, &tmax);
+    /* Warn when binding, not the machine, leaves threads without cores. */
+    if (L.cpus > 0 && L.cpus < c->threads && L.cpus < par_online_cpus() && c->printer)
+        fprintf(stderr, "%s: warning: a rank may run on only %d CPU%s but has %d threads; "
+                        "with mpirun use --map-by slot:PE=%d (or --bind-to none)\n",
+                c->prog, L.cpus, L.cpus == 1 ? "" : "s", c->threads, c->threads);
+    *same_threads = tmin == tmax;
+    if (tmin != tmax)
+        pi_usage_error(c, "ranks disagree on the thread count (%d to %d): set "
+                       "OMP_NUM_THREADS or --threads the same for all", tmin, tmax);
+    return L;
+}
+
 int main(int argc, char **argv)
 {
     pi_common c = {.prog = "pi", .repeat = 1, .printer = par_launch_rank() == 0};
     const pi_method *m = NULL;
     void *opts = NULL;
-    int rc;
+    int64_t expect = 0;
+    int rc, same;
 
     /* Reports are held in one buffer and flushed once at the end, so a failure to write
      * them is seen there with its reason (bulk output goes through report_write_stdout). */
@@ -413,80 +483,27 @@ int main(int argc, char **argv)
             print_usage(stderr);
         return par_start(&argc, &argv, par_hash_args(argc, argv), 2, c.prog);
     }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        if (c.printer)
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "--version")) {
+        if (c.printer && argv[1][2] == 'v')
+            report_version(c.prog);
+        else if (c.printer)
             print_usage(stdout);
         return c.printer ? report_finish_stdout(c.prog) : 0;
     }
-    if (!strcmp(argv[1], "--version")) {
-        if (c.printer)
-            report_version(c.prog);
-        return c.printer ? report_finish_stdout(c.prog) : 0;
-    }
-    snprintf(c.prog, sizeof c.prog, "pi %s", argv[1]);
-    int64_t expect = 0;
-    static const struct option all_opts[] = {PI_COMMON_LONGOPTS};
-    static const struct option layout_opts[] = {{"expect-ranks", required_argument, 0, 'E'},
-                                                PI_COMMON_LONGOPTS};
-    if (!strcmp(argv[1], "all")) {
-        rc = pi_parse_options(&c, argc - 1, argv + 1, ":h", all_opts, all_usage, layout_option,
-                              &expect);
-    } else if (!strcmp(argv[1], "layout")) {
-        rc = pi_parse_options(&c, argc - 1, argv + 1, ":h", layout_opts, layout_usage,
-                              layout_option, &expect);
-    } else if ((m = find_method(argv[1])) != NULL) {
-        opts = calloc(1, m->opts_size);
-        if (!opts) {
-            fprintf(stderr, "pi: out of memory\n");
-            return 1;
-        }
-        rc = m->parse(argc - 1, argv + 1, &c, opts);
-    } else {
-        char list[256] = "";
-        for (int i = 0; i < nmethods; i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s, ", methods[i]->name);
-        strcpy(c.prog, "pi");
-        rc = pi_usage_error(&c, "unknown method '%s' (choose %sall, layout; see pi --help)",
-                            argv[1], list);
-    }
-    if (!rc && !c.threads) {        /* no --threads: OMP_NUM_THREADS, else 1 */
-        const char *why = cli_env_threads(MAX_THREADS, &c.threads);
-        if (why)
-            rc = pi_usage_error(&c, "invalid OMP_NUM_THREADS '%s': %s (1 to %d)",
-                                getenv("OMP_NUM_THREADS"), why, MAX_THREADS);
-    }
-    double scale;
-    const char *bad_scale = rc ? NULL : check_scale(&scale);
-    if (bad_scale)
-        rc = pi_usage_error(&c, "invalid PI_CHECK_SCALE '%s': %s (a finite factor >= 0 on "
-                                "every self-check bound; default 1)", getenv("PI_CHECK_SCALE"),
-                            bad_scale);
-    if (rc < 0) {                   /* help shown */
+    if ((rc = parse_command(&c, argc, argv, &m, &opts, &expect)) < 0) {   /* help shown */
         free(opts);
         return c.printer ? report_finish_stdout(c.prog) : 0;
     }
+    if (rc == 1)
+        return 1;
     /* decided before MPI starts, from the same command line on every rank (checked) */
     if ((rc = par_start(&argc, &argv, par_hash_args(argc, argv), rc, c.prog)) != 0) {
         free(opts);
         return rc;
     }
-    pi_layout L = {.rank = par_rank(), .ranks = par_size(), .threads = c.threads};
-    int tmin, tmax;
-    c.printer = L.rank == 0;
-    uint64_t mask[PAR_CPU_WORDS];
-    L.hosts = par_hosts();
-    par_host_name(L.host, sizeof L.host);
-    par_minmax_int(rank_cpus(NULL, 0, mask), &L.cpus, &tmax);
-    L.host_cpus = par_host_cpus(mask);
-    par_minmax_int(c.threads, &tmin, &tmax);
-    /* Warn when binding, not the machine, leaves threads without cores. */
-    if (L.cpus > 0 && L.cpus < c.threads && L.cpus < par_online_cpus() && c.printer)
-        fprintf(stderr, "%s: warning: a rank may run on only %d CPU%s but has %d threads; "
-                        "with mpirun use --map-by slot:PE=%d (or --bind-to none)\n",
-                c.prog, L.cpus, L.cpus == 1 ? "" : "s", c.threads, c.threads);
-    if (tmin != tmax) {
-        rc = pi_usage_error(&c, "ranks disagree on the thread count (%d to %d): set "
-                            "OMP_NUM_THREADS or --threads the same for all", tmin, tmax);
+    pi_layout L = find_layout(&c, &same);
+    if (!same) {
+        rc = 2;
     } else if (m) {
         pi_summary s;
         rc = m->run(opts, &c, &L, &s);

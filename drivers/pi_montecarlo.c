@@ -189,28 +189,83 @@ static void compute(void *arg)
     job->hits = par_sum_u64(local);
 }
 
+/// The statistics of one estimate.
+typedef struct {
+    double sigma, z, std_error, sigmas, ci_low, ci_high;
+} mc_stats;
+
+static void json_mc(const mc_opts *o, const pi_common *c, const pi_layout *L,
+                    const pi_summary *s, const mc_job *job, const ckpt_result *ck,
+                    const mc_stats *st, double median)
+{
+    json_out j;
+    json_begin(&j, stdout);
+    pi_json_common(&j, L, s, c->repeat, median);
+    json_int(&j, "samples", o->samples);
+    json_u64(&j, "hits", job->hits);
+    json_u64(&j, "seed", o->seed);
+    json_str(&j, "rng", o->rng);
+    json_str(&j, "kernel", o->kernel ? o->kernel_name : "gsl");
+    json_bool(&j, "layout_independent", o->kernel != NULL);
+    json_num(&j, "std_error", st->std_error);
+    json_num(&j, "ci_low", st->ci_low);
+    json_num(&j, "ci_high", st->ci_high);
+    json_num(&j, "sigmas", st->sigmas);
+    if (o->ckpt.path[0])
+        ckpt_json(&j, &o->ckpt, ck);
+    json_build(&j);
+    json_end(&j);
+}
+
+static void print_mc(const mc_opts *o, const pi_common *c, const pi_layout *L,
+                     const pi_summary *s, const mc_job *job, const ckpt_result *ck,
+                     const mc_stats *st, double median)
+{
+    const int independent = o->kernel != NULL;
+    printf("pi montecarlo  n = %lld samples, seed %llu, rng %s%s%s\n", (long long)o->samples,
+           (unsigned long long)o->seed, o->rng, independent ? ", " : "",
+           independent ? o->kernel_name : "");
+    printf("pi             %.16f (4 hits / n)\n", s->pi);
+    printf("hits           %llu of %lld\n", (unsigned long long)job->hits, (long long)o->samples);
+    printf("std error      %.3e (4 sqrt(p(1-p)/n))\n", st->std_error);
+    printf("99%% interval   [%.10f, %.10f] (z = %.4f)\n", st->ci_low, st->ci_high, st->z);
+    printf("|pi - true pi| %.3e = %.2f sigma (sigma %.3e at p = pi/4)\n", s->abs_error,
+           fabs(st->sigmas), st->sigma);
+    pi_print_common(c, L, s, median);
+    if (o->ckpt.path[0])
+        ckpt_print(&o->ckpt, ck, o->samples);
+    if (!independent)
+        printf("note           GSL generators, one per worker: the darts, and so the\n"
+               "               result, depend on the ranks x threads layout\n");
+}
+
+/// Every rank must draw the same way (the environment may differ between hosts): 0 or 2.
+static int same_generator(const mc_opts *o, const pi_common *c)
+{
+    uint64_t h = o->seed ^ UINT64_C(0x9E3779B97F4A7C15);
+    int hmin, hmax;
+    for (const char *p = o->rng; *p; p++)
+        h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001B3);
+    par_minmax_int((int)(h >> 33), &hmin, &hmax);
+    if (hmin == hmax)
+        return 0;
+    return pi_usage_error(c, "ranks disagree on the generator or seed (rank 0: %s, seed "
+                          "%llu): give every rank the same GSL_RNG_TYPE and GSL_RNG_SEED "
+                          "(mpirun -x)", o->rng, (unsigned long long)o->seed);
+}
+
 static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_summary *s)
 {
     const mc_opts *o = vopts;
     mc_job job = {.o = o, .L = L};
     double median;
-    const double n = (double)o->samples;
-    const double z = gsl_cdf_ugaussian_Pinv(0.995);          /* 99% two-sided */
-    const double p_true = M_PI / 4;
-    const double sigma = 4 * sqrt(p_true * (1 - p_true) / n); /* never 0 */
-    const int independent = o->kernel != NULL;
+    const double n = (double)o->samples, p_true = M_PI / 4;
+    mc_stats st = {.z = gsl_cdf_ugaussian_Pinv(0.995),                   /* 99% two-sided */
+                   .sigma = 4 * sqrt(p_true * (1 - p_true) / n)};        /* never 0 */
 
     *s = (pi_summary){.method = "montecarlo", .n = o->samples, .unit = "samples"};
-    /* the environment may differ between hosts: every rank must draw the same way */
-    uint64_t h = o->seed ^ UINT64_C(0x9E3779B97F4A7C15);
-    for (const char *p = o->rng; *p; p++)
-        h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001B3);
-    int hmin, hmax;
-    par_minmax_int((int)(h >> 33), &hmin, &hmax);
-    if (hmin != hmax)
-        return pi_usage_error(c, "ranks disagree on the generator or seed (rank 0: %s, seed "
-                              "%llu): give every rank the same GSL_RNG_TYPE and GSL_RNG_SEED "
-                              "(mpirun -x)", o->rng, (unsigned long long)o->seed);
+    if (same_generator(o, c) != 0)
+        return 2;
     ckpt_result ck = {.computed = o->samples};
     if (o->ckpt.path[0]) {
         const ckpt_run_id id = {"montecarlo", o->samples, o->seed, o->rng, o->kernel_name, 1};
@@ -223,56 +278,25 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
         pi_time(c, compute, &job, &s->seconds, &median);
     }
     const double p = (double)job.hits / n;
-    const double std_error = 4 * sqrt(p * (1 - p) / n);
+    st.std_error = 4 * sqrt(p * (1 - p) / n);
     s->pi = 4 * p;
     s->abs_error = pi_abs_error(s->pi);
-    s->error_bound = 6 * sigma * pi_check_scale();
+    s->error_bound = 6 * st.sigma * pi_check_scale();
     s->rate = (double)ck.computed / s->seconds;
     s->pass = s->abs_error <= s->error_bound && job.hits <= (uint64_t)o->samples;
-    const double sigmas = (s->pi - M_PI) / sigma;
-    const double ci_low = s->pi - z * std_error, ci_high = s->pi + z * std_error;
+    st.sigmas = (s->pi - M_PI) / st.sigma;
+    st.ci_low = s->pi - st.z * st.std_error;
+    st.ci_high = s->pi + st.z * st.std_error;
     if (!c->printer || c->quiet)
         return !s->pass;
-    if (c->json) {
-        json_out j;
-        json_begin(&j, stdout);
-        pi_json_common(&j, L, s, c->repeat, median);
-        json_int(&j, "samples", o->samples);
-        json_u64(&j, "hits", job.hits);
-        json_u64(&j, "seed", o->seed);
-        json_str(&j, "rng", o->rng);
-        json_str(&j, "kernel", independent ? o->kernel_name : "gsl");
-        json_bool(&j, "layout_independent", independent);
-        json_num(&j, "std_error", std_error);
-        json_num(&j, "ci_low", ci_low);
-        json_num(&j, "ci_high", ci_high);
-        json_num(&j, "sigmas", sigmas);
-        if (o->ckpt.path[0])
-            ckpt_json(&j, &o->ckpt, &ck);
-        json_build(&j);
-        json_end(&j);
-    } else {
-        printf("pi montecarlo  n = %lld samples, seed %llu, rng %s%s%s\n",
-               (long long)o->samples, (unsigned long long)o->seed, o->rng,
-               independent ? ", " : "", independent ? o->kernel_name : "");
-        printf("pi             %.16f (4 hits / n)\n", s->pi);
-        printf("hits           %llu of %lld\n", (unsigned long long)job.hits,
-               (long long)o->samples);
-        printf("std error      %.3e (4 sqrt(p(1-p)/n))\n", std_error);
-        printf("99%% interval   [%.10f, %.10f] (z = %.4f)\n", ci_low, ci_high, z);
-        printf("|pi - true pi| %.3e = %.2f sigma (sigma %.3e at p = pi/4)\n", s->abs_error,
-               fabs(sigmas), sigma);
-        pi_print_common(c, L, s, median);
-        if (o->ckpt.path[0])
-            ckpt_print(&o->ckpt, &ck, o->samples);
-        if (!independent)
-            printf("note           GSL generators, one per worker: the darts, and so the\n"
-                   "               result, depend on the ranks x threads layout\n");
-    }
+    if (c->json)
+        json_mc(o, c, L, s, &job, &ck, &st, median);
+    else
+        print_mc(o, c, L, s, &job, &ck, &st, median);
     ckpt_finish(&o->ckpt);
     if (!s->pass)
         fprintf(stderr, "%s: self-check FAILED: estimate is %.2f sigma from pi (limit %.3g)\n",
-                c->prog, fabs(sigmas), 6 * pi_check_scale());
+                c->prog, fabs(st.sigmas), 6 * pi_check_scale());
     return !s->pass;
 }
 
