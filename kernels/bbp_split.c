@@ -10,7 +10,7 @@
  *   p(k) = 120k^2 + 151k + 47,   q(k) = (8k+1)(2k+1)(8k+5)(4k+3) = 512k^4 + ... + 15,
  * every term positive.  Over a block [a, b) binary splitting gives integers T, Q with
  *   S(a,b) = sum_{k=a}^{b-1} 16^-(k-a) p(k)/q(k) = T / (Q 16^(b-a-1)):
- * a leaf is (p(k), q(k)) and halves [a,m), [m,b) combine as
+ * a leaf is (p(k), q(k)) and halves [a,m), [m,b) combine, plainly, as
  *   T = T1 Q2 16^(b-m) + T2 Q1,   Q = Q1 Q2.
  * The block's share of pi 2^P is 16^-a S(a,b) 2^P = T 2^(P - 4(b-1)) / Q, floored once: the
  * only rounding of the block.  A block's Q grows by ~9 + 4 log2 k bits a term (less the common
@@ -29,14 +29,6 @@
  * L terms at k, Q keeps ~4 log2(8k) - 3.4 log2 L bits a term instead of ~4 log2(8k) + 9.
  */
 
-/// Bits of q(k), from above: q(k) < 2^9 (k+1)^4.
-static int64_t bitlen(uint64_t v);
-
-static int64_t q_bits(int64_t k)
-{
-    return 9 + 4 * bitlen((uint64_t)k + 1);
-}
-
 /// Floor of log2(v) + 1 (0 for 0).
 static int64_t bitlen(uint64_t v)
 {
@@ -44,6 +36,12 @@ static int64_t bitlen(uint64_t v)
     for (; v; v >>= 1)
         l++;
     return l;
+}
+
+/// Bits of q(k), from above: q(k) < 2^9 (k+1)^4.
+static int64_t q_bits(int64_t k)
+{
+    return 9 + 4 * bitlen((uint64_t)k + 1);
 }
 
 /// Expected bits of a block's Q with its common factors out: qb bits of plain product over len
@@ -140,22 +138,12 @@ void bbp_split_plan_free(bbp_split_plan *pl)
     pl->primes = NULL;
 }
 
-/// p(k) and q(k) of one term.
-static void leaf(int64_t k, mpz_t T, mpz_t Q)
+/// T = p(k) = 120k^2 + 151k + 47 (q(k) comes from the sieve window, as R A).
+static void leaf_p(int64_t k, mpz_t T)
 {
-    const uint64_t u = (uint64_t)k;
-    mpz_set_ui(T, 120 * u + 151);
-    mpz_mul_ui(T, T, u);
+    mpz_set_ui(T, 120 * (uint64_t)k + 151);
+    mpz_mul_ui(T, T, (uint64_t)k);
     mpz_add_ui(T, T, 47);
-    if (u < UINT64_C(1) << 29) {                /* both pair products < 2^64 */
-        mpz_set_ui(Q, (8 * u + 1) * (2 * u + 1));
-        mpz_mul_ui(Q, Q, (8 * u + 5) * (4 * u + 3));
-    } else {
-        mpz_set_ui(Q, 8 * u + 1);
-        mpz_mul_ui(Q, Q, 2 * u + 1);
-        mpz_mul_ui(Q, Q, 8 * u + 5);
-        mpz_mul_ui(Q, Q, 4 * u + 3);
-    }
 }
 
 /// One prime power of a factorization.
@@ -374,7 +362,7 @@ static void times_powers(mpz_t out, const mpz_t R, const uint64_t *f, int64_t n,
 static void split(split_ctx *c, int64_t a, int64_t b, mpz_t T, mpz_t R, flist *F, int lvl)
 {
     if (b - a == 1) {
-        leaf(a, T, R);
+        leaf_p(a, T);
         leaf_factors(c, a, R, F);
         return;
     }
