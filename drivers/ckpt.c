@@ -258,7 +258,7 @@ static int load_state(const ckpt_opts *k, const ckpt_run_id *id, const pi_common
     *done = strtoll(v[8], &end, 10);
     const int64_t idx = *done < nseg ? *done * CKPT_SEGMENT : id->n;
     if (errno || *end || *done < 0 || *done > nseg || parse_u128(v[9], total) ||
-        *total > (fx_u128)idx * id->max_term)
+        (id->mod_bits ? (*total >> id->mod_bits) != 0 : *total > (fx_u128)idx * id->max_term))
         return pi_usage_error(c, "checkpoint %s is corrupt (impossible progress %s, total %s): "
                               "remove it to start afresh", k->path, v[8], v[9]);
     return 0;
@@ -313,6 +313,12 @@ static int64_t next_step(int64_t m, double dt, int64_t nseg)
     return dt > 2 * STEP_SECONDS && m > 1 ? m / 2 : m;
 }
 
+/// The total as saved: exact, or reduced mod 2^mod_bits.
+static fx_u128 reduce(const ckpt_run_id *id, fx_u128 t)
+{
+    return id->mod_bits ? t & (((fx_u128)1 << id->mod_bits) - 1) : t;
+}
+
 int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt_span_fn fn,
              const void *ctx, ckpt_result *r)
 {
@@ -350,7 +356,7 @@ int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt
         m = -f[2];
         if (!f[0] && !f[1])
             continue;
-        if (save(k, id, c, seg, base + par_sum_u128(local)))
+        if (save(k, id, c, seg, reduce(id, base + par_sum_u128(local))))
             return 1;
         r->saves++;
         last_save = par_wtime();
@@ -365,7 +371,7 @@ int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt
     }
     r->seconds = par_max_double(par_wtime() - t0);
     r->computed = n - r->resumed_from;
-    r->total = base + par_sum_u128(local);
+    r->total = reduce(id, base + par_sum_u128(local));
     if (k->keep && r->computed > 0) {
         if (save(k, id, c, nseg, r->total))
             return 1;

@@ -35,12 +35,14 @@ typedef struct {
 
 /// The run a checkpoint belongs to: all of it must match to resume.
 typedef struct {
-    const char *method;    ///< "midpoint", "montecarlo"
+    const char *method;    ///< "midpoint", "montecarlo", "bbp-hex"
     int64_t n;             ///< steps or darts
     uint64_t seed;         ///< Philox key (0 for a method without one)
     const char *generator; ///< "philox4x32-10", or "none"
     const char *kernel;    ///< "fast" or "ref"
     fx_u128 max_term;      ///< most one index adds to the total (a bound checked on reading)
+    int mod_bits;          ///< 0: the total is an exact sum; else it is kept mod 2^mod_bits
+                           ///< (bbp --hex-at: a 120-bit fraction mod 1), checked < 2^mod_bits
 } ckpt_run_id;
 
 /// This rank's exact sum over the global indices [lo, hi); every rank calls it together.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bbp.h"
+#include "ckpt.h"
 #include "cli.h"
 #include "decomp.h"
 #include "memlimit.h"
@@ -31,6 +32,7 @@ typedef struct {
     const char *digits_arg; ///< --digits as given (for messages)
     const char *out;        ///< -o FILE, or NULL for stdout
     bbp_algorithm algorithm; ///< decimal algorithm
+    ckpt_opts ckpt;         ///< --checkpoint and friends (hex mode)
     int progress;           ///< --progress: progress lines on stderr even when not a terminal
     bbp_hex_kernel kernel;  ///< hex kernel, fast or ref
     const char *kernel_name;
@@ -38,7 +40,7 @@ typedef struct {
 
 static void usage(void)
 {
-    printf("usage: pi bbp --hex-at D [--hex-digits K] [--kernel fast|ref]\n"
+    printf("usage: pi bbp --hex-at D [--hex-digits K] [--kernel fast|ref] [--checkpoint FILE]\n"
            "       pi bbp [--digits N] [--algorithm split|direct] [--progress] [-o FILE]\n"
            "       (both with [--threads T] [--repeat R] [--json])\n"
            "\n"
@@ -68,17 +70,20 @@ static void usage(void)
            "  --json          one JSON object on stdout: digits, SHA-256 of the output\n"
            "                  text, first and last 50 digits (or hex_at, hex, ...)\n"
            "  -h, --help      this help\n"
-           "\n"
+           "with --hex-at (long runs: checkpoint and resume, on any layout):\n",
+           MAX_HEX_DIGITS, DEFAULT_DIGITS);
+    ckpt_usage();
+    printf("\n"
            "examples:\n"
            "  mpirun -np 4 pi bbp --hex-at 1e8\n"
+           "  mpirun -np 4 pi bbp --hex-at 1e12 --checkpoint hex.ckpt   # rerun: resumes\n"
            "  mpirun -np 4 pi bbp --digits 100000 -o pi.txt\n"
            "  pi bbp --digits 2000 --json\n"
            "\n"
            "Before a split run rank 0 estimates the peak memory of a rank and refuses\n"
            "(exit 2) when the ranks on its host would not fit in the memory available\n"
            "(MemAvailable, the cgroup limit); PI_MEMORY_LIMIT=SIZE (bytes, or with K, M,\n"
-           "G, T) sets what is taken as available instead.\n",
-           MAX_HEX_DIGITS, DEFAULT_DIGITS);
+           "G, T) sets what is taken as available instead.\n");
 }
 
 /// Option state while parsing: which modes were asked for.
@@ -96,6 +101,9 @@ static int option(pi_common *c, int opt, const char *arg, void *vargs)
     bbp_args *a = vargs;
     bbp_opts *o = a->o;
     int64_t v;
+    const int rc = ckpt_option(c, opt, arg, &o->ckpt);
+    if (rc != 1)
+        return rc;
     switch (opt) {
     case 'x':
         return pi_parse_count(c, "--hex-at", arg, 1, BBP_MAX_HEX_AT, &o->hex_at);
@@ -163,12 +171,13 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
                                              {"kernel", required_argument, 0, 'k'},
                                              {"algorithm", required_argument, 0, 'A'},
                                              {"progress", no_argument, 0, 'P'},
-                                             PI_COMMON_LONGOPTS};
+                                             CKPT_LONGOPTS, PI_COMMON_LONGOPTS};
     bbp_opts *o = vopts;
     bbp_args a = {o, 0, 0, "fast", NULL, NULL};
 
     o->hex_digits = 14;
     o->digits = DEFAULT_DIGITS;
+    ckpt_defaults(&o->ckpt);
     const int rc = pi_parse_options(c, argc, argv, ":ho:", longopts, usage, option, &a);
     if (rc)
         return rc;
@@ -188,7 +197,11 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
     if (!o->hex_at && strcmp(kernel, "fast"))
         return pi_usage_error(c, "--kernel '%s' applies to --hex-at only", kernel);
     o->kernel_name = kernel;
-    return parse_algorithm(c, &a);
+    if (!o->hex_at && o->ckpt.path[0])
+        return pi_usage_error(c, "--checkpoint '%s' applies to --hex-at: decimal digits are "
+                              "not checkpointed", o->ckpt.path);
+    const int rc2 = parse_algorithm(c, &a);
+    return rc2 ? rc2 : ckpt_check(c, &o->ckpt);
 }
 
 /* ---- hex mode ---------------------------------------------------------- */
@@ -203,9 +216,39 @@ typedef struct {
 static void hex_compute(void *arg)
 {
     hex_job *job = arg;
-    bbp_hex_rank(job->o->kernel, job->o->hex_at - 1, job->L->rank, job->L->ranks,
+    const int64_t d = job->o->hex_at - 1;
+    bbp_hex_rank(job->o->kernel, d, 0, bbp_hex_terms(d), job->L->rank, job->L->ranks,
                  job->L->threads, &job->total);
     par_sum_u64_array(&job->total.sums[0][0], 4 * BBP_CHUNKS);
+}
+
+/// This rank's share of frac(16^d pi) over the terms [lo, hi), as a 120-bit fraction: the
+/// combination is linear mod 2^120, so spans and ranks add up mod 2^120 (checkpointed runs).
+static fx_u128 hex_span(const void *arg, int64_t lo, int64_t hi)
+{
+    const hex_job *job = arg;
+    bbp_hex_sums sums;
+    bbp_hex_rank(job->o->kernel, job->o->hex_at - 1, lo, hi, job->L->rank, job->L->ranks,
+                 job->L->threads, &sums);
+    return bbp_hex_combine(&sums);
+}
+
+/// The fraction, computed at once or through --checkpoint (0, or ckpt_run's status).
+static int hex_fraction(const bbp_opts *o, const pi_common *c, hex_job *job, pi_summary *s,
+                        double *median, ckpt_result *ck, fx_u128 *frac)
+{
+    const int64_t d = o->hex_at - 1;
+    ck->computed = bbp_hex_terms(d);
+    if (!o->ckpt.path[0]) {
+        pi_time(c, hex_compute, job, &s->seconds, median);
+        *frac = bbp_hex_combine(&job->total);
+        return 0;
+    }
+    const ckpt_run_id id = {"bbp-hex", bbp_hex_terms(d), 0, "none", o->kernel_name, 0, 120};
+    const int rc = ckpt_run(&o->ckpt, &id, c, hex_span, job, ck);
+    *frac = ck->total;
+    s->seconds = *median = ck->seconds;
+    return rc;
 }
 
 static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi_summary *s)
@@ -214,10 +257,13 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
     double median;
     char hex[32];
     const int64_t d = o->hex_at - 1;
+    ckpt_result ck;
+    fx_u128 frac;
 
     *s = (pi_summary){.method = "bbp", .n = o->hex_at, .unit = "terms"};
-    pi_time(c, hex_compute, &job, &s->seconds, &median);
-    const fx_u128 frac = bbp_hex_combine(&job.total);
+    const int rc = hex_fraction(o, c, &job, s, &median, &ck, &frac);
+    if (rc)
+        return rc;
     const fx_u128 err = bbp_hex_error_units(d);
     const int g = bbp_hex_guaranteed(frac, err, hex, o->hex_digits);
     const int shown = g < o->hex_digits ? g : o->hex_digits;
@@ -225,7 +271,7 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
     s->pi = NAN;
     s->abs_error = NAN;
     s->error_bound = ldexp((double)err, -120);
-    s->rate = 4.0 * (double)(d + 1 + BBP_TAIL) / s->seconds;
+    s->rate = 4.0 * (double)ck.computed / s->seconds;
     s->pass = shown >= 1;
     if (!c->printer || c->quiet)
         return !s->pass;
@@ -238,6 +284,8 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
         json_int(&j, "hex_digits_requested", o->hex_digits);
         json_int(&j, "hex_digits_guaranteed", g);
         json_str(&j, "kernel", o->kernel_name);
+        if (o->ckpt.path[0])
+            ckpt_json(&j, &o->ckpt, &ck);
         json_build(&j);
         json_end(&j);
     } else {
@@ -248,7 +296,10 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
         printf("guaranteed     %d hex digits (error of frac(16^%lld pi) < %.2e)\n", g,
                (long long)d, s->error_bound);
         pi_print_common(c, L, s, median);
+        if (o->ckpt.path[0])
+            ckpt_print(&o->ckpt, &ck, bbp_hex_terms(d));
     }
+    ckpt_finish(&o->ckpt);
     if (!s->pass)
         fprintf(stderr, "%s: no hex digit is guaranteed at position %lld\n", c->prog,
                 (long long)o->hex_at);

@@ -49,16 +49,17 @@ static void add_tail_chunks(int64_t t, uint64_t m, uint64_t *sums)
 }
 
 /// Terms k = w, w+W, ... up to d + BBP_TAIL; head terms through `head`.
-static void run_terms(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out, int fast);
+static void run_terms(int64_t d, int64_t lo, int64_t hi, int64_t w, int64_t W,
+                      bbp_hex_sums *out, int fast);
 
-void bbp_hex_ref(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out)
+void bbp_hex_ref(int64_t d, int64_t lo, int64_t hi, int64_t w, int64_t W, bbp_hex_sums *out)
 {
-    run_terms(d, w, W, out, 0);
+    run_terms(d, lo, hi, w, W, out, 0);
 }
 
-void bbp_hex_fast(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out)
+void bbp_hex_fast(int64_t d, int64_t lo, int64_t hi, int64_t w, int64_t W, bbp_hex_sums *out)
 {
-    run_terms(d, w, W, out, 1);
+    run_terms(d, lo, hi, w, W, out, 1);
 }
 
 /* ---- fast head: exact modular arithmetic in doubles, moduli < 2^47 ----
@@ -139,15 +140,15 @@ static void head_block_fast(const int64_t *e, const int64_t *k, int n, bbp_hex_s
     }
 }
 
-static void run_terms(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out, int fast)
+static void run_terms(int64_t d, int64_t lo, int64_t hi, int64_t w, int64_t W,
+                      bbp_hex_sums *out, int fast)
 {
-    const int64_t nterms = d + 1 + BBP_TAIL;
-    const int64_t count = decomp_count(nterms, w, W);
+    const int64_t count = decomp_count(hi - lo, w, W);
     int64_t e[BLOCK], kk[BLOCK];
     int n = 0;
 
     for (int64_t i = 0; i < count; i++) {
-        const int64_t k = decomp_index(w, W, i);
+        const int64_t k = lo + decomp_index(w, W, i);
         if (k > d) {                                  /* tail */
             for (int s = 0; s < 4; s++)
                 add_tail_chunks(k - d, (uint64_t)(8 * k + series_j[s]), out->sums[s]);
@@ -179,8 +180,8 @@ void bbp_hex_add(bbp_hex_sums *a, const bbp_hex_sums *b)
 }
 
 /// workers_sum cannot carry 24 words, so the rank runner keeps its own reduction.
-void bbp_hex_rank(bbp_hex_kernel kernel, int64_t d, int rank, int ranks, int threads,
-                  bbp_hex_sums *out)
+void bbp_hex_rank(bbp_hex_kernel kernel, int64_t d, int64_t lo, int64_t hi, int rank, int ranks,
+                  int threads, bbp_hex_sums *out)
 {
     const int64_t W = (int64_t)ranks * threads;
     memset(out, 0, sizeof *out);
@@ -188,7 +189,7 @@ void bbp_hex_rank(bbp_hex_kernel kernel, int64_t d, int rank, int ranks, int thr
     for (int t = 0; t < threads; t++) {
         bbp_hex_sums part;
         memset(&part, 0, sizeof part);
-        kernel(d, decomp_worker(rank, threads, t), W, &part);
+        kernel(d, lo, hi, decomp_worker(rank, threads, t), W, &part);
 #pragma omp critical(bbp_hex_rank)
         bbp_hex_add(out, &part);
     }

@@ -21,7 +21,7 @@
  * the same for any split of the terms.  bbp_hex_combine forms
  * 4 S1 - 2 S4 - S5 - S6 mod 1 as a 120-bit fixed-point fraction.
  * Terms are split over workers like every kernel here: worker w of W takes
- * k = w, w+W, ... < d + 1 + BBP_TAIL.
+ * k = w, w+W, ... < d + 1 + BBP_TAIL (or the same within a span, for checkpointed runs).
  */
 
 /// Largest hex position accepted: every modulus 8k+j stays below 2^47, where
@@ -40,18 +40,29 @@ typedef struct {
     uint64_t sums[4][BBP_CHUNKS]; ///< each < terms * 2^20
 } bbp_hex_sums;
 
-/// Signature shared by the hex kernels: add worker w's terms for position d+1 into *out.
-typedef void (*bbp_hex_kernel)(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out);
+/// Terms the hex sums take at position d+1: k = 0 .. d + BBP_TAIL.
+static inline int64_t bbp_hex_terms(int64_t d)
+{
+    return d + 1 + BBP_TAIL;
+}
+
+/// Signature shared by the hex kernels: add worker w's terms of the span [lo, hi) for position
+/// d+1 into *out; worker w of W takes k = lo + w, lo + w + W, ... < hi (partialPi's split of
+/// the span).  Every sum is exact, so any cut of 0 .. bbp_hex_terms(d) into spans, each on any
+/// number of workers, adds up to the same sums.
+typedef void (*bbp_hex_kernel)(int64_t d, int64_t lo, int64_t hi, int64_t w, int64_t W,
+                               bbp_hex_sums *out);
 
 /// Plain scalar reference: 128-bit integer modular powers and long division.
-void bbp_hex_ref(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out);
+void bbp_hex_ref(int64_t d, int64_t lo, int64_t hi, int64_t w, int64_t W, bbp_hex_sums *out);
 
 /// Fast kernel: blocks of terms, exact double-precision modular arithmetic, vectorizable.
-void bbp_hex_fast(int64_t d, int64_t w, int64_t W, bbp_hex_sums *out);
+void bbp_hex_fast(int64_t d, int64_t lo, int64_t hi, int64_t w, int64_t W, bbp_hex_sums *out);
 
-/// Sums of MPI rank `rank` of `ranks`, its `threads` workers run by OpenMP.
-void bbp_hex_rank(bbp_hex_kernel k, int64_t d, int rank, int ranks, int threads,
-                  bbp_hex_sums *out);
+/// Sums of MPI rank `rank` of `ranks` over the span [lo, hi), its `threads` workers run by
+/// OpenMP (the whole run: lo = 0, hi = bbp_hex_terms(d)).
+void bbp_hex_rank(bbp_hex_kernel k, int64_t d, int64_t lo, int64_t hi, int rank, int ranks,
+                  int threads, bbp_hex_sums *out);
 
 /// Add b into a (exact).
 void bbp_hex_add(bbp_hex_sums *a, const bbp_hex_sums *b);

@@ -68,7 +68,7 @@ resume() { start "$@" --checkpoint "$CK"; finish; }
 results() {
     perl -e 'my $s = join "", <STDIN>;
         my %skip = map { $_ => 1 } qw(ranks threads workers hosts cpus host seconds seconds_median
-            repeat steps_per_second samples_per_second);
+            repeat steps_per_second samples_per_second terms_per_second);
         if ($s =~ /^\{/) {
             $s =~ s/"(build|checkpoint)": \{[^{}]*\}(, )?//g; $s =~ s/^\{|\}\s*$//g;
             print map { "$_\n" } grep { my ($k) = /^"([^"]*)"/; !$skip{$k} } split /, (?=")/, $s;
@@ -242,4 +242,27 @@ if [ "$mounted" = yes ]; then
 else
     for _ in 1 2 3; do echo "ok $((tap_n + 1)) # SKIP $mounted"; tap_n=$((tap_n + 1)); done
 fi
+# ---- bbp --hex-at: the 120-bit fraction, kept mod 1 -------------------------------------------
+HEX=(bbp --hex-at 2e8)
+mpi 2 --bind-to none "$PI" "${HEX[@]}" --json >hex.json
+ok $? "uninterrupted reference: bbp --hex-at 2e8 = $(jfield hex <hex.json)"
+stop 2 1 USR1 launcher 1 "${HEX[@]}" --json
+ok $? "bbp --hex-at np 2 x 1: SIGUSR1 to mpirun at $seen segments: exit $rc (75), checkpoint saved"
+stop 3 1 TERM ranks 20 "${HEX[@]}" --json
+ok $? "bbp --hex-at resumed on np 3 x 1, SIGTERM to every rank at $seen segments: exit $rc (75)"
+cp "$CK" hex.ckpt
+"$PI" bbp --hex-at 3e8 --checkpoint "$CK" >run.out 2>run.err
+[ $? -eq 2 ] && grep -q "checkpoint $CK is another run's (n 200000036 there, 300000036 here)" run.err &&
+    cmp -s "$CK" hex.ckpt
+ok $? "bbp --hex-at 3e8 with the 2e8 run's checkpoint: exit 2, file untouched: $(cat run.err)"
+"$PI" bbp --hex-at 2e8 --kernel ref --checkpoint "$CK" >run.out 2>run.err
+[ $? -eq 2 ] && grep -q "another run's (kernel fast there, ref here)" run.err
+ok $? "the same position with the other kernel: refused: $(cat run.err)"
+resume 1 2 "${HEX[@]}" --json
+same_as hex.json && [ "$(jfield hex <run.out)" = "$(jfield hex <hex.json)" ]
+ok $? "bbp --hex-at finished on np 1 x 2: hex $(jfield hex <run.out) and every result field as uninterrupted"
+"$PI" bbp --digits 100 --checkpoint "$CK" >run.out 2>run.err
+[ $? -eq 2 ] && grep -q "applies to --hex-at" run.err
+ok $? "--checkpoint with --digits: exit 2: $(cat run.err)"
+
 done_testing

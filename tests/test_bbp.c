@@ -14,7 +14,7 @@ static void hex_at(bbp_hex_kernel k, int64_t D, int W, char *hex, int ndig, int 
     memset(&total, 0, sizeof total);
     for (int w = 0; w < W; w++) {
         memset(&part, 0, sizeof part);
-        k(D - 1, w, W, &part);
+        k(D - 1, 0, bbp_hex_terms(D - 1), w, W, &part);
         bbp_hex_add(&total, &part);
     }
     *guaranteed = bbp_hex_guaranteed(bbp_hex_combine(&total), bbp_hex_error_units(D - 1), hex, ndig);
@@ -25,8 +25,8 @@ static int same_sums(int64_t d, int64_t w, int64_t W)
     bbp_hex_sums a, b;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
-    bbp_hex_fast(d, w, W, &a);
-    bbp_hex_ref(d, w, W, &b);
+    bbp_hex_fast(d, 0, bbp_hex_terms(d), w, W, &a);
+    bbp_hex_ref(d, 0, bbp_hex_terms(d), w, W, &b);
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
@@ -98,6 +98,24 @@ int main(void)
         split &= !strcmp(h1, hw) && gw == g;
     }
     tap_ok(split, "position 77777: identical digits and guarantee for W = 1..9");
+
+    /* spans (checkpointed runs): any cut of the terms, each span on its own W, same sums */
+    {
+        const int64_t d = 77776, n = bbp_hex_terms(d), cuts[] = {0, 1, 4099, 50000, n};
+        bbp_hex_sums whole, spans, part;
+        memset(&whole, 0, sizeof whole);
+        memset(&spans, 0, sizeof spans);
+        bbp_hex_rank(bbp_hex_fast, d, 0, n, 0, 1, 1, &whole);
+        for (int i = 0; i < 4; i++)
+            for (int r = 0; r < 2 + i; r++) {
+                bbp_hex_rank(i % 2 ? bbp_hex_ref : bbp_hex_fast, d, cuts[i], cuts[i + 1], r,
+                             2 + i, 1 + i % 2, &part);
+                bbp_hex_add(&spans, &part);
+            }
+        tap_ok(!memcmp(&whole, &spans, sizeof whole),
+               "spans [0,1) [1,4099) [4099,50000) [50000,n) on 2..5 ranks (fast and ref) == "
+               "the whole run's sums");
+    }
 
     /* guarantee logic on crafted fractions */
     const fx_u128 one = (fx_u128)1 << 120;
