@@ -34,9 +34,10 @@ export OMP_PROC_BIND=${OMP_PROC_BIND:-close}
 # launch_cmd [-n RANKS] [-t THREADS] CMD...: the command line that starts CMD on the allocation's
 # ranks (or RANKS of them), each with the task's CPUs (or THREADS cores), into the array PI_LAUNCH;
 # 1 if PI_LAUNCHER is unknown.  launch runs it; slurm/long.sbatch starts it in the background.
-#   mpirun: Open MPI's launcher reads the allocation itself; ranks per node and cores per rank are
-#           given explicitly (--map-by ppr:N:node:PE=T --bind-to core), which works with any Slurm
-#           and needs no PMI support in it.
+#   mpirun: Open MPI's launcher reads the allocation itself and needs no PMI support in Slurm.
+#           The whole allocation: --map-by slot:PE=T, each node's slots as Slurm gave them (an
+#           uneven split, -N 2 -n 3 = 2 + 1, included); fewer ranks (a scaling sweep's layout):
+#           spread evenly, --map-by ppr:N:node:PE=T.  Always --bind-to core.
 #   srun:   Slurm's launcher; needs PMIx (PI_SRUN_MPI) matching the MPI.  Slurm 22.05 and 23.02
 #           do not pass --cpus-per-task on to srun, so it is given again.
 launch_cmd() {
@@ -45,10 +46,11 @@ launch_cmd() {
         if [ "$1" = -n ]; then n=$2; else t=$2; fi
         shift 2
     done
-    local per=$(( (n + nodes - 1) / nodes ))
+    local map="ppr:$(( (n + nodes - 1) / nodes )):node:PE=$t"
+    [ "$n" = "${SLURM_NTASKS:-}" ] && map="slot:PE=$t"
     case $PI_LAUNCHER in
     mpirun)
-        PI_LAUNCH=(mpirun -np "$n" --map-by "ppr:$per:node:PE=$t" --bind-to core
+        PI_LAUNCH=(mpirun -np "$n" --map-by "$map" --bind-to core
             -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@") ;;
     srun)
         PI_LAUNCH=(srun --mpi="$PI_SRUN_MPI" -n "$n" --cpus-per-task="$t" "$@") ;;

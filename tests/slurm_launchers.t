@@ -33,6 +33,7 @@ for L in mpirun srun; do
     job[$L.pi]=$(sbatch --parsable -N 2 --ntasks-per-node=2 --output="pi-$L-%j.out" "$TOP/slurm/pi.sbatch" midpoint -n 1e8)
     job[$L.hyb]=$(sbatch --parsable -N 2 --ntasks-per-node=1 -c 2 --output="hyb-$L-%j.out" \
         "$TOP/slurm/hybrid.sbatch" montecarlo -n 1e7 --seed 9)
+    job[$L.odd]=$(sbatch --parsable -N 2 -n 3 --output="odd-$L-%j.out" "$TOP/slurm/pi.sbatch" midpoint -n 1e8)
     job[$L.map]=$(sbatch --parsable -N 2 -n 2 --output="map-$L-%j.out" "$TOP/slurm/map.sbatch" \
         celsius data.f64 "out-$L.f64")
     job[$L.arr]=$(SCALING_SIZES="1e7" SCALING_LAYOUTS="2x1 2x2" SCALING_DIR="$tmp/scaling-$L" \
@@ -56,6 +57,9 @@ for L in mpirun srun; do
     [ "$st" = COMPLETED ] && layout_ok "$out" 4 && grep -q '^pi  *3.1415926535897931$' "$out" &&
         grep -q '^check  *pass' "$out"
     verdict $? "$L: pi.sbatch -N 2 --ntasks-per-node=2 midpoint -n 1e8: 4 ranks on n1 and n2, pi 3.1415926535897931"
+    finish "${job[$L.odd]}" "odd-$L-${job[$L.odd]}.out"
+    [ "$st" = COMPLETED ] && layout_ok "$out" 3 && grep -q '^pi  *3.1415926535897931$' "$out"
+    verdict $? "$L: pi.sbatch -N 2 -n 3 (uneven: 2 + 1 tasks): 3 ranks on n1 and n2, pi 3.1415926535897931"
     finish "${job[$L.hyb]}" "hyb-$L-${job[$L.hyb]}.out"
     [ "$st" = COMPLETED ] && layout_ok "$out" 2 && grep -q '^layout 2 ranks x 2 threads' "$out" &&
         grep -q "^hits  *$want_hits of 10000000" "$out"
