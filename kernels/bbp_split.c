@@ -25,8 +25,8 @@
  * integer), and A = prod p^e over those primes as a list of exponents (a segmented sieve
  * factors the leaves).  Then Qi/G = Ri Xi with Xi = prod p^(ei - min(e1, e2)), a product of a
  * few small prime powers: no gcd, no division, and the primes both halves share are never
- * multiplied in at all.  The rational T/Q is unchanged, only smaller: at the top of a block of
- * L terms at k, Q keeps ~4 log2(8k) - 3.4 log2 L bits a term instead of ~4 log2(8k) + 9.
+ * multiplied in at all.  The rational T/Q is unchanged, only smaller: at 10^7 digits the first
+ * block's Q keeps 19 bits a term of the plain product's 77, a middle block's 59 of 101.
  */
 
 /// Floor of log2(v) + 1 (0 for 0).
