@@ -141,21 +141,8 @@ static int save_file(const char *path, const char *buf, size_t len)
         outfile_discard(&of);
         return EINVAL;
     }
-    const int fd = outfile_open(&of);
-    if (fd < 0) {
-        e = errno;
-        outfile_discard(&of);
-        return e;
-    }
-    e = outfile_write_all(fd, buf, len);
-    const int ec = outfile_close(fd);
-    if (!e)
-        e = ec;
-    if (e) {
-        outfile_discard(&of);
-        return e;
-    }
-    return outfile_publish(&of);
+    const struct iovec whole = {(void *)buf, len};
+    return outfile_store(&of, &whole, 1);
 }
 
 /// Split the file text into the values of keys[0..NKEYS-1]; the text must hold exactly those

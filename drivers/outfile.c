@@ -236,6 +236,22 @@ int outfile_publish(outfile *o)
     return sync_dir(o->target);
 }
 
+int outfile_store(outfile *o, const struct iovec *piece, int n)
+{
+    const int fd = outfile_open(o);
+    int e = fd < 0 ? errno : 0;
+    for (int i = 0; i < n && !e; i++)
+        e = outfile_write_all(fd, piece[i].iov_base, piece[i].iov_len);
+    if (fd >= 0) {
+        const int c = outfile_close(fd);
+        e = e ? e : c;
+    }
+    if (!e)
+        e = outfile_publish(o);
+    outfile_discard(o);
+    return e;
+}
+
 void outfile_discard(outfile *o)
 {
     if (o->tmp[0]) {

@@ -3,6 +3,7 @@
 #define PIPORT_OUTFILE_H
 
 #include <stddef.h>
+#include <sys/uio.h>
 
 enum { OUTFILE_PATH_MAX = 4096 };
 
@@ -31,6 +32,10 @@ int outfile_close(int fd);
 /// Rename the finished temporary over the target and sync the directory; nothing to do in
 /// place.  0 or an errno (the temporary is then removed).
 int outfile_publish(outfile *o);
+
+/// The whole file at once: open, write the n pieces, sync, close, publish; on any failure the
+/// temporary is removed and the target stays as it was.  0 or an errno.
+int outfile_store(outfile *o, const struct iovec *piece, int n);
 
 /// Give up: remove the temporary (if any) and forget it.
 void outfile_discard(outfile *o);

@@ -93,7 +93,6 @@ typedef struct {
     int hexdig_given;   ///< --hex-digits seen
     const char *kernel; ///< --kernel as given
     const char *algorithm; ///< --algorithm as given, or NULL
-    const char *digits_arg; ///< --digits as given
 } bbp_args;
 
 static int option(pi_common *c, int opt, const char *arg, void *vargs)
@@ -118,7 +117,7 @@ static int option(pi_common *c, int opt, const char *arg, void *vargs)
             return pi_usage_error(c, "invalid --digits '%s': too large (at most %lld)", arg,
                                   (long long)MAX_DIGITS);
         a->digits_given = 1;
-        a->digits_arg = o->digits_arg = arg;
+        o->digits_arg = arg;
         return pi_parse_count(c, "--digits", arg, 1, MAX_DIGITS, &o->digits);
     case 'A':
         a->algorithm = arg;
@@ -158,7 +157,7 @@ static int parse_algorithm(const pi_common *c, const bbp_args *a)
     if (o->algorithm == ALG_DIRECT && o->digits > MAX_DIRECT_DIGITS)
         return pi_usage_error(c, "invalid --digits '%s' with --algorithm direct: at most %lld "
                               "(the direct sum is O(N^2); split has no such cap)",
-                              a->digits_arg, (long long)MAX_DIRECT_DIGITS);
+                              o->digits_arg, (long long)MAX_DIRECT_DIGITS);
     return 0;
 }
 
@@ -173,7 +172,7 @@ static int parse(int argc, char **argv, pi_common *c, void *vopts)
                                              {"progress", no_argument, 0, 'P'},
                                              CKPT_LONGOPTS, PI_COMMON_LONGOPTS};
     bbp_opts *o = vopts;
-    bbp_args a = {o, 0, 0, "fast", NULL, NULL};
+    bbp_args a = {o, 0, 0, "fast", NULL};
 
     o->hex_digits = 14;
     o->digits = DEFAULT_DIGITS;
@@ -327,20 +326,8 @@ static int prepare_output(const char *path, const pi_layout *L, outfile *of)
 /// Rank 0: write "3.ddd\n" to the output, sync it and publish it; 0 ok, else errno.
 static int write_output(outfile *of, const char *text)
 {
-    const int fd = outfile_open(of);
-    int e = fd < 0 ? errno : 0;
-    if (!e)
-        e = outfile_write_all(fd, text, strlen(text));
-    if (!e)
-        e = outfile_write_all(fd, "\n", 1);
-    if (fd >= 0) {
-        const int c = outfile_close(fd);
-        e = e ? e : c;
-    }
-    if (!e)
-        e = outfile_publish(of);
-    outfile_discard(of);
-    return e;
+    const struct iovec line[2] = {{(void *)text, strlen(text)}, {"\n", 1}};
+    return outfile_store(of, line, 2);
 }
 
 /// Progress of rank 0's own blocks, shown on stderr (rank 0 only; other ranks pass NULL).

@@ -82,7 +82,7 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
 /// "3." + digits from the decimal integer d = floor(pi 10^N) (N + 1 digits).
 static char *format_digits(const mpz_t d, int64_t digits)
 {
-    char *s = malloc((size_t)digits + 3);
+    char *s = malloc((size_t)digits + 4);   /* s+1 takes up to digits + 2 characters and a NUL */
     if (!s || mpz_sizeinbase(d, 10) > (size_t)digits + 2) {
         free(s);
         return NULL;

@@ -45,7 +45,8 @@ ok $? "--progress on 2 ranks: rank 0 reports its blocks: $(grep -m1 blocks "$tmp
 ok $? "no progress without --progress when stderr is not a terminal"
 if command -v script >/dev/null; then
     script -qec "$PI bbp --digits 300000 -o $tmp/tty.txt" /dev/null >"$tmp/tty.log" 2>&1
-    grep -q 'pi bbp: blocks' "$tmp/tty.log" && cmp -s <(head -c 300002 "$tmp/tty.txt") <(head -c 300002 "$tmp/tty.txt")
+    grep -q 'pi bbp: blocks' "$tmp/tty.log" && [ "$(wc -c <"$tmp/tty.txt")" -eq 300003 ] &&
+        cmp -s <(head -c 30013 "$tmp/tty.txt") <(head -c 30013 "$tmp/direct.txt")
     ok $? "on a terminal progress shows by itself"
 else
     ok 0 "# SKIP script(1) missing: no terminal to test progress on"
