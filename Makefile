@@ -38,7 +38,7 @@ BIN   := bin
 # -ffp-contract=off: no FMA contraction, so every term is the same IEEE
 # expression on every machine, compiler and -march (bit-for-bit results).
 PI_CFLAGS  := -std=c11 -D_XOPEN_SOURCE=700 -fopenmp -ffp-contract=off -fno-trapping-math -Wall -Wextra -MMD -MP \
-              -Ikernels -Idrivers -I$(BUILD)
+              -Ikernels -Idrivers/common -I$(BUILD)
 MC_CFLAGS  := $(filter-out -fopenmp,$(PI_CFLAGS))
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)
 LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -lnettle)
@@ -61,15 +61,16 @@ DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev 
                 librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
                 slurm-wlm munge libomp-dev gnuplot-nox lmod
 
+# Sources by folder: kernels/ (pure C + OpenMP, one static library), drivers/common/ (the MPI
+# layer and what the programs share), one folder per program (drivers/pi, drivers/map,
+# drivers/workshop); unit tests are tests/unit/test_*.c.
 KERNEL_SRC := $(wildcard kernels/*.c)
-DRIVER_LIB := drivers/par.c drivers/cli.c drivers/report.c drivers/outfile.c drivers/memlimit.c
-PI_SRC     := drivers/pi.c drivers/pi_midpoint.c drivers/pi_montecarlo.c drivers/pi_bbp.c \
-              drivers/ckpt.c
-MAP_SRC    := drivers/map.c drivers/mapio.c drivers/mapio_check.c drivers/records.c
-WS_SRC     := drivers/workshop.c drivers/ws_processes.c drivers/ws_order.c drivers/ws_counter.c \
-              drivers/ws_shared.c drivers/ws_pingpong.c drivers/msg.c
-UNIT_TESTS := test_decomp test_cli test_fixedpoint test_midpoint test_montecarlo test_bbp test_bbp_split \
-              test_transforms test_lessons
+COMMON_SRC := $(wildcard drivers/common/*.c)
+PI_SRC     := $(wildcard drivers/pi/*.c)
+MAP_SRC    := $(wildcard drivers/map/*.c)
+WS_SRC     := $(wildcard drivers/workshop/*.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+SHELL_TESTS = $(wildcard tests/*/*.t)
 BENCHES    := bench_midpoint
 
 # Open MPI refuses root unless told; CI and containers run as root.
@@ -83,6 +84,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 .DEFAULT_GOAL := all
 
 # --- objects: $(1) = output dir, $(2) = extra flags -------------------------
+# Kernels are compiled by $(CC) (they never include mpi.h); drivers and tests by $(MPICC).
 define objects
 $(1)/kernels/%.o: kernels/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
@@ -92,10 +94,14 @@ $(1)/drivers/%.o: drivers/%.c $(BUILD)/cflags | $(BUILD)/buildinfo.h
 	$$(MPICC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
 $(1)/tests/%.o: tests/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
-	$$(MPICC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
+	$$(MPICC) $$(PI_CFLAGS) -Idrivers/map $$(CFLAGS) $(2) -c $$< -o $$@
 $(1)/bench/%.o: bench/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
+# the kernels once, as a static library every program and unit test links
+$(1)/libkernels.a: $$(patsubst %.c,$(1)/%.o,$$(KERNEL_SRC))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
 endef
 $(BUILD)/kernels/montecarlo.o: kernels/montecarlo.c $(BUILD)/cflags
 	@mkdir -p $(@D)
@@ -103,49 +109,32 @@ $(BUILD)/kernels/montecarlo.o: kernels/montecarlo.c $(BUILD)/cflags
 $(eval $(call objects,$(BUILD),))
 $(eval $(call objects,$(BUILD)/san,$(SAN_FLAGS)))
 
-kobj = $(patsubst %.c,$(1)/%.o,$(KERNEL_SRC))
-dobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(PI_SRC))
-mobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(MAP_SRC))
-wobj = $(patsubst %.c,$(1)/%.o,$(DRIVER_LIB) $(WS_SRC))
+# objects of a program ($(2): pi, map or workshop) in output dir $(1), drivers/common's included
+pobj = $(patsubst %.c,$(1)/%.o,$(COMMON_SRC) $(wildcard drivers/$(2)/*.c))
+PROGRAMS := pi map workshop
 
-all: $(BIN)/pi $(BIN)/map
-all: $(BIN)/workshop
+all: $(PROGRAMS:%=$(BIN)/%)
 
-$(BIN)/workshop: $(call wobj,$(BUILD)) $(call kobj,$(BUILD))
-	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
+# link rule of program $(1) in output dir $(2) to $(3), with extra flags $(4)
+define program
+$(3): $(call pobj,$(2),$(1)) $(2)/libkernels.a
+	@mkdir -p $$(@D)
+	$(5) $$(PI_CFLAGS) $(4) $$(LDFLAGS) $$^ $$(PI_LDLIBS) -o $$@
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program,$(p),$(BUILD),$(BIN)/$(p),$$(CFLAGS),$$(MPICC))))
+$(foreach p,$(PROGRAMS),$(eval $(call program,$(p),$(BUILD)/san,$(BUILD)/san/bin/$(p),$$(CFLAGS) $$(SAN_FLAGS),$$(MPICC))))
 
-$(BUILD)/san/bin/workshop: $(call wobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
-	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
-
-$(BIN)/map: $(call mobj,$(BUILD)) $(call kobj,$(BUILD))
-	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
-
-$(BUILD)/san/bin/map: $(call mobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
-	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
-
-$(BIN)/pi: $(call dobj,$(BUILD)) $(call kobj,$(BUILD))
-	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
-
-$(BUILD)/san/bin/pi: $(call dobj,$(BUILD)/san) $(call kobj,$(BUILD)/san)
-	@mkdir -p $(@D)
-	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
-
-# unit tests: one binary each, kernels + the MPI-free driver parsers
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/tap.o \
-                       $(BUILD)/drivers/cli.o $(BUILD)/drivers/records.o $(call kobj,$(BUILD))
+# unit tests: one binary each, the kernels' library + the MPI-free driver parsers
+$(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/tap.o \
+                       $(BUILD)/drivers/common/cli.o $(BUILD)/drivers/map/records.o $(BUILD)/libkernels.a
 	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) $(PI_LDLIBS) -o $@
-$(BUILD)/san/tests/test_%: $(BUILD)/san/tests/test_%.o $(BUILD)/san/tests/tap.o \
-                           $(BUILD)/san/drivers/cli.o $(BUILD)/san/drivers/records.o \
-                           $(call kobj,$(BUILD)/san)
+$(BUILD)/san/tests/unit/test_%: $(BUILD)/san/tests/unit/test_%.o $(BUILD)/san/tests/unit/tap.o \
+                           $(BUILD)/san/drivers/common/cli.o $(BUILD)/san/drivers/map/records.o \
+                           $(BUILD)/san/libkernels.a
 	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(TEST_LIBS) \
 	    $(PI_LDLIBS) -o $@
 
-$(BUILD)/bench/bench_%: $(BUILD)/bench/bench_%.o $(call kobj,$(BUILD))
+$(BUILD)/bench/bench_%: $(BUILD)/bench/bench_%.o $(BUILD)/libkernels.a
 	$(CC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
 # the Monte Carlo kernel once more, built by $(CC), beside the $(MC_CC) one
 $(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c $(BUILD)/cflags
@@ -155,23 +144,21 @@ $(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c $(BUILD)/cflags
 	    -c $< -o $@
 $(BUILD)/bench/bench_montecarlo: $(BUILD)/bench/montecarlo_gcc.o
 
-tests: $(BIN)/pi $(BIN)/map $(UNIT_TESTS:%=$(BUILD)/tests/%)
-san: $(BUILD)/san/bin/pi $(BUILD)/san/bin/map $(UNIT_TESTS:%=$(BUILD)/san/tests/%)
-tests: $(BIN)/workshop
-san: $(BUILD)/san/bin/workshop
-tsan: $(BUILD)/tsan/bin/workshop $(BUILD)/tsan/tests/test_lessons $(BUILD)/tsan/tests/tsan_control
+tests: $(PROGRAMS:%=$(BIN)/%) $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+san: $(PROGRAMS:%=$(BUILD)/san/bin/%) $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/%)
+tsan: $(BUILD)/tsan/bin/workshop $(BUILD)/tsan/tests/unit/test_lessons $(BUILD)/tsan/tests/unit/tsan_control
 
 # every TSan object through the MPI wrapper with clang (kernels do not include mpi.h)
 $(BUILD)/tsan/%.o: %.c $(BUILD)/cflags | $(BUILD)/buildinfo.h
 	@mkdir -p $(@D)
-	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) -c $< -o $@
-$(BUILD)/tsan/bin/workshop: $(call wobj,$(BUILD)/tsan) $(call kobj,$(BUILD)/tsan)
+	$(TSAN_MPICC) $(PI_CFLAGS) -Idrivers/map $(TSAN_FLAGS) -c $< -o $@
+$(BUILD)/tsan/bin/workshop: $(call pobj,$(BUILD)/tsan,workshop) $(patsubst %.c,$(BUILD)/tsan/%.o,$(KERNEL_SRC))
 	@mkdir -p $(@D)
 	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) $^ $(PI_LDLIBS) -o $@
-$(BUILD)/tsan/tests/test_lessons: $(BUILD)/tsan/tests/test_lessons.o $(BUILD)/tsan/tests/tap.o \
+$(BUILD)/tsan/tests/unit/test_lessons: $(BUILD)/tsan/tests/unit/test_lessons.o $(BUILD)/tsan/tests/unit/tap.o \
                                   $(BUILD)/tsan/kernels/counter.o $(BUILD)/tsan/kernels/lessons.o
 	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) $^ -lm -o $@
-$(BUILD)/tsan/tests/tsan_control: $(BUILD)/tsan/tests/tsan_control.o
+$(BUILD)/tsan/tests/unit/tsan_control: $(BUILD)/tsan/tests/unit/tsan_control.o
 	$(TSAN_MPICC) $(PI_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) $^ -o $@
 
 # compilers and flags: objects are rebuilt when these change
@@ -212,8 +199,8 @@ run: deps
 
 check test: deps
 	@$(MAKE) --no-print-directory tests san tsan
-	BUILD=$(BUILD) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/%) \
-	    $(UNIT_TESTS:%=$(BUILD)/san/tests/%) tests/*.t
+	BUILD=$(BUILD) BIN=$(BIN) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
+	    $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/%) $(SHELL_TESTS)
 
 bench:                          # one after another: they share 2 cores and build/avx2
 	@$(MAKE) --no-print-directory bench-midpoint

@@ -4,8 +4,12 @@
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Keep Open MPI quiet about missing high-speed networks on laptops and CI.
 export OMPI_MCA_btl_base_warn_component_unused=0
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-PI=${PI:-$TOP/bin/pi}
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+# BIN: the programs under test (make check passes its own; a second build is tested with BIN=...)
+BIN=${BIN:-$TOP/bin}
+case $BIN in /*) ;; *) BIN=$TOP/$BIN ;; esac
+PI=${PI:-$BIN/pi}
 MPIRUN=${MPIRUN:-mpirun}
 tap_n=0
 tap_failed=0
@@ -37,12 +41,12 @@ scale_header=method,mode,n,ranks,threads,workers,hosts,oversubscribed,seconds_mi
 # png_ok FILE: FILE starts with the PNG signature and has more than 10 kB (a drawn plot).
 png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && [ "$(wc -c <"$1")" -gt 10000 ]; }
 
-# slurm_start DIR: start the private two-node Slurm of tests/slurm_cluster.sh in DIR and export
+# slurm_start DIR: start the private two-node Slurm of tests/slurm/cluster.sh in DIR and export
 # SLURM_CONF; 0 when it is up, else 1 with the reason in slurm_skip (the caller SKIPs visibly).
-# The caller stops it: tests/slurm_cluster.sh stop DIR.
+# The caller stops it: tests/slurm/cluster.sh stop DIR.
 slurm_start() {
     local status
-    status=$("$TOP/tests/slurm_cluster.sh" start "$1")
+    status=$("$TOP/tests/slurm/cluster.sh" start "$1")
     slurm_skip=${status#SKIP }
     [ "$status" = ok ] || return 1
     export SLURM_CONF="$1/slurm.conf"
@@ -81,21 +85,21 @@ mount_small() {
     fi
 }
 
-# private_slurm: start tests/slurm_cluster.sh's private Slurm in $tmp/cluster, stopped (and $tmp
+# private_slurm: start tests/slurm/cluster.sh's private Slurm in $tmp/cluster, stopped (and $tmp
 # removed) when the test exits; SLURM_CONF, PI_ROOT and site.conf's settings exported, no modules.
 # Without root or Slurm: the plan's SKIP line, and the test ends here.
 private_slurm() {
     cluster="$tmp/cluster"
     mkdir -p "$cluster"
     local status
-    status=$("$TOP/tests/slurm_cluster.sh" start "$cluster")
+    status=$("$TOP/tests/slurm/cluster.sh" start "$cluster")
     if [ "$status" != ok ]; then
         echo "1..0 # SKIP ${status#SKIP }"
-        "$TOP/tests/slurm_cluster.sh" stop "$cluster"
+        "$TOP/tests/slurm/cluster.sh" stop "$cluster"
         rm -rf "$tmp"
         exit 0
     fi
-    trap '"$TOP/tests/slurm_cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
+    trap '"$TOP/tests/slurm/cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
     export SLURM_CONF="$cluster/slurm.conf" PI_ROOT="$TOP"
     . "$TOP/slurm/site.conf"
     export PI_MODULES=""                 # no module system on this machine

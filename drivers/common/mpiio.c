@@ -1,0 +1,147 @@
+/* mpiio.c - checked MPI-IO: results and counts of every call, POSIX completion of short writes. */
+#define _GNU_SOURCE /* pwrite with the other POSIX calls */
+#include "mpiio.h"
+
+#include "par.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int io_failed;     ///< 1 once an I/O call failed on this rank
+static int io_said;       ///< 1 once that failure was printed
+static char io_msg[8400]; ///< "map: cannot write FILE: reason"
+
+/// The system's words for an MPI error (MPI's I/O error classes name errno conditions).
+static const char *mpi_reason(int err)
+{
+    static char msg[MPI_MAX_ERROR_STRING];
+    int cls, len;
+    MPI_Error_class(err, &cls);
+    if (cls == MPI_ERR_NO_SPACE)
+        return strerror(ENOSPC);
+    if (cls == MPI_ERR_QUOTA)
+        return strerror(EDQUOT);
+    if (cls == MPI_ERR_ACCESS)
+        return strerror(EACCES);
+    if (cls == MPI_ERR_NO_SUCH_FILE)
+        return strerror(ENOENT);
+    if (cls == MPI_ERR_READ_ONLY)
+        return strerror(EROFS);
+    MPI_Error_string(err, msg, &len);
+    return msg;
+}
+
+void mf_fail(const char *verb, const char *path, const char *reason)
+{
+    if (io_failed)
+        return;
+    io_failed = 1;
+    snprintf(io_msg, sizeof io_msg, "map: cannot %s %s: %s", verb, path, reason);
+}
+
+int mf_failed(void)
+{
+    return io_failed;
+}
+
+int mf_agree(void)
+{
+    const int me = par_rank();
+    int who = io_failed ? me : INT_MAX, first;
+    MPI_Allreduce(&who, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first == INT_MAX)
+        return 0;
+    if (first == me && !io_said)
+        fprintf(stderr, "%s\n", io_msg);
+    io_said = 1;
+    io_failed = 1;
+    return 1;
+}
+
+int mf_open(const char *path, const char *name, int amode, mfile *f, const char *what)
+{
+    const int err = MPI_File_open(MPI_COMM_WORLD, path, amode, MPI_INFO_NULL, &f->fh);
+    int bad = err != MPI_SUCCESS, any;
+    f->path = path;
+    f->name = name ? name : path;
+    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (!any)
+        return 0;
+    if (!bad)
+        MPI_File_close(&f->fh);
+    if (par_rank() == 0)
+        fprintf(stderr, "map: cannot %s '%s': %s\n", what, f->name,
+                bad ? mpi_reason(err) : "failed on another rank");
+    return 1;
+}
+
+/// Write len bytes at off with POSIX pwrite; 0 or errno.
+static int pwrite_all(const char *path, MPI_Offset off, const char *buf, size_t len)
+{
+    const int fd = open(path, O_WRONLY);
+    int e = fd < 0 ? errno : 0;
+    while (!e && len) {
+        const ssize_t n = pwrite(fd, buf, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            e = n < 0 ? errno : EIO;
+        else {
+            buf += n;
+            len -= (size_t)n;
+            off += n;
+        }
+    }
+    if (fd >= 0 && close(fd) != 0 && !e)
+        e = errno;
+    return e;
+}
+
+void mf_write(mfile *f, MPI_Offset off, const void *buf, int count, MPI_Datatype type, int coll)
+{
+    MPI_Status st;
+    int got = 0, size;
+    memset(&st, 0, sizeof st);     /* ROMIO leaves the status untouched for 0 items */
+    const int err = coll ? MPI_File_write_at_all(f->fh, off, buf, count, type, &st)
+                         : MPI_File_write_at(f->fh, off, buf, count, type, &st);
+    if (err == MPI_SUCCESS && count > 0)
+        MPI_Get_count(&st, type, &got);
+    if ((err == MPI_SUCCESS && got == count) || io_failed)
+        return;
+    /* Open MPI's OMPIO reports a full disk only as a short count, ROMIO as MPI_ERR_IO: finish
+     * the write with POSIX, which either completes it or says why it cannot. */
+    MPI_Type_size(type, &size);
+    const size_t done = err == MPI_SUCCESS && got > 0 ? (size_t)got * (size_t)size : 0;
+    const int e = pwrite_all(f->path, off + (MPI_Offset)done, (const char *)buf + done,
+                             (size_t)count * (size_t)size - done);
+    if (e)
+        mf_fail("write", f->name, strerror(e));
+}
+
+void mf_read(mfile *f, MPI_Offset off, void *buf, int count, MPI_Datatype type, int coll)
+{
+    MPI_Status st;
+    int got = 0;
+    memset(&st, 0, sizeof st);
+    const int err = coll ? MPI_File_read_at_all(f->fh, off, buf, count, type, &st)
+                         : MPI_File_read_at(f->fh, off, buf, count, type, &st);
+    if (err != MPI_SUCCESS)
+        mf_fail("read", f->name, mpi_reason(err));
+    else if (count > 0 && (MPI_Get_count(&st, type, &got), got != count))
+        mf_fail("read", f->name, "it ended early (changed while being read?)");
+}
+
+void mf_close(mfile *f, int sync)
+{
+    int err = sync ? MPI_File_sync(f->fh) : MPI_SUCCESS;
+    if (err != MPI_SUCCESS)
+        mf_fail("write", f->name, mpi_reason(err));
+    err = MPI_File_close(&f->fh);
+    if (err != MPI_SUCCESS)
+        mf_fail("close", f->name, mpi_reason(err));
+}

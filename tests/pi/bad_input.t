@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# bad_input.t - every bad option or value: one stderr line naming it, exit 2 on every rank, fast.
+. "$(dirname "$0")/../lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# case: the text the message must quote | arguments (tab separated)
+cases=(
+    "'0'|midpoint	-n	0"
+    "'-5'|midpoint	-n	-5"
+    "'abc'|midpoint	--steps	abc"
+    "'1.5'|midpoint	-n	1.5"
+    "'1e30'|midpoint	-n	1e30"
+    "'2^64'|midpoint	-n	2^64"
+    "''|midpoint	-n	"
+    "'4503599627370497'|midpoint	-n	4503599627370497"
+    "'--bogus'|midpoint	--bogus"
+    "'-x'|midpoint	-x"
+    "'-n'|midpoint	-n"
+    "'--steps'|midpoint	--steps"
+    "'foo'|foo"
+    "'0'|midpoint	--threads	0"
+    "'two'|midpoint	--threads	two"
+    "'0'|midpoint	--repeat	0"
+    "'1000'|midpoint	--repeat	1000"
+    "'simd'|midpoint	--kernel	simd"
+    "'extra'|midpoint	extra"
+    "'--bogus'|all	--bogus"
+    "'0'|montecarlo	--samples	0"
+    "'-3'|montecarlo	-n	-3"
+    "'1e19'|montecarlo	-n	1e19"
+    "'-1'|montecarlo	--seed	-1"
+    "'abc'|montecarlo	--seed	abc"
+    "'18446744073709551616'|montecarlo	--seed	18446744073709551616"
+    "'4.5'|montecarlo	--seed	4.5"
+    "'mersenne'|montecarlo	--rng	mersenne"
+    "'gsl:nope'|montecarlo	--rng	gsl:nope"
+    "'ref'|montecarlo	--rng	gsl:mt19937	--kernel	ref"
+    "'vec'|montecarlo	--kernel	vec"
+)
+
+check_case() { # $1 = launcher label, $2 = quoted value, rest = command
+    local label=$1 want=$2; shift 2
+    local t0=$SECONDS
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$? dt=$((SECONDS - t0))
+    local ours
+    ours=$(grep -c '^pi' "$tmp/err")
+    [ $rc -eq 2 ] && [ "$ours" -eq 1 ] && grep -qF -- "$want" "$tmp/err" && [ ! -s "$tmp/out" ] &&
+        ! grep -qi 'MPI_ABORT' "$tmp/err" && [ $dt -le 10 ]
+    ok $? "$label ${*:2}: exit $rc, $ours message line naming $want, ${dt}s: $(grep '^pi' "$tmp/err")"
+}
+
+for c in "${cases[@]}"; do
+    want=${c%%|*}
+    IFS=$'\t' read -r -a args <<<"${c#*|}"
+    [ "${c: -1}" = $'\t' ] && args+=("")        # a trailing empty value
+    check_case "alone:" "$want" "$PI" "${args[@]}"
+    # plain runs must print exactly the one line
+    [ "$(wc -l <"$tmp/err")" -eq 1 ]
+    ok $? "alone: stderr is exactly one line"
+done
+
+# under mpirun: the same verdict on every rank, printed once (mpirun may add its own trailer)
+for c in "'abc'|midpoint	-n	abc" "'--bogus'|midpoint	--bogus" "'foo'|foo" "'1.5'|midpoint	-n	1.5"; do
+    want=${c%%|*}
+    IFS=$'\t' read -r -a args <<<"${c#*|}"
+    for np in 1 3 4; do
+        check_case "np=$np:" "$want" mpi "$np" "$PI" "${args[@]}"
+    done
+done
+
+# unknown generators list the valid ones; the GSL environment is checked like options
+"$PI" montecarlo --rng gsl:nope >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "choose one of: .*mt19937.*ranlxd2" "$tmp/err"
+ok $? "unknown GSL generator: the message lists the valid ones"
+GSL_RNG_TYPE=bogus "$PI" montecarlo --rng gsl >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF "invalid GSL_RNG_TYPE 'bogus'" "$tmp/err"
+ok $? "GSL_RNG_TYPE=bogus: exit 2 naming it"
+GSL_RNG_SEED=x1 "$PI" montecarlo --rng gsl >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF "GSL_RNG_SEED 'x1'" "$tmp/err"
+ok $? "GSL_RNG_SEED=x1: exit 2 naming it"
+
+# the message is never lost: mpirun ends the job at the first non-zero exit
+lost=0
+for i in 1 2 3 4 5 6 7 8; do
+    mpi 4 "$PI" midpoint -n 1.5 >/dev/null 2>"$tmp/err"
+    [ "$(grep -c "^pi midpoint: invalid --steps '1.5'" "$tmp/err")" -eq 1 ] || lost=$((lost + 1))
+done
+ok $lost "8 runs at np=4: the message is there once every time ($lost lost)"
+
+# a bad OMP_NUM_THREADS is named too
+OMP_NUM_THREADS=abc "$PI" midpoint -n 10 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF "OMP_NUM_THREADS 'abc'" "$tmp/err"
+ok $? "OMP_NUM_THREADS=abc: exit 2 naming it"
+
+# the self-check's failure path: PI_CHECK_SCALE=0 shrinks every bound to 0
+for m in "midpoint -n 1e6" "montecarlo -n 1e5" "bbp --digits 30"; do
+    PI_CHECK_SCALE=0 "$PI" $m >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q 'self-check FAILED' "$tmp/err" && grep -qE '(FAIL|fail)' "$tmp/out" "$tmp/err"
+    ok $? "pi $m with every bound at 0: FAIL reported, exit $rc"
+done
+PI_CHECK_SCALE=0 mpi 2 "$PI" midpoint -n 1e6 --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(jfield check <"$tmp/out")" = fail ] && [ "$(grep -c 'self-check FAILED' "$tmp/err")" -eq 1 ]
+ok $? "under mpirun: \"check\": \"fail\", said once, exit $rc"
+PI_CHECK_SCALE=0 mpi 2 "$PI" all >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ "$(grep -c 'FAIL$' "$tmp/out")" -eq 3 ]
+ok $? "pi all with every bound at 0: three FAIL rows, exit 1"
+
+# no arguments: usage on stderr, exit 2; --help: usage on stdout, exit 0
+"$PI" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '^usage: pi METHOD' "$tmp/err"
+ok $? "no method: usage on stderr, exit 2"
+"$PI" --help >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q 'midpoint' "$tmp/out" && grep -q 'examples:' "$tmp/out" && [ ! -s "$tmp/err" ]
+ok $? "pi --help: methods and examples on stdout, exit 0"
+out=$(mpi 3 "$PI" midpoint --help)
+[ $? -eq 0 ] && [ "$(grep -c '^usage: pi midpoint' <<<"$out")" -eq 1 ] && grep -q 'examples:' <<<"$out"
+ok $? "mpirun -np 3 pi midpoint --help: printed once, exit 0"
+
+done_testing
