@@ -144,7 +144,7 @@ $(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c $(BUILD)/cflags
 	    -c $< -o $@
 $(BUILD)/bench/bench_montecarlo: $(BUILD)/bench/montecarlo_gcc.o
 
-tests: $(PROGRAMS:%=$(BIN)/%) $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+tests: $(PROGRAMS:%=$(BIN)/%) $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) $(BUILD)/bench/mpfr_pi
 san: $(PROGRAMS:%=$(BUILD)/san/bin/%) $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/%)
 tsan: $(BUILD)/tsan/bin/workshop $(BUILD)/tsan/tests/unit/test_lessons $(BUILD)/tsan/tests/unit/tsan_control
 
