@@ -77,7 +77,8 @@ BENCHES    := bench_midpoint
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp bench-map clean install \
+.PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp bench-map bench-digits \
+        clean install \
         uninstall \
         deps scaling \
         tests san tsan bench-pingpong FORCE
@@ -206,6 +207,7 @@ bench:                          # one after another: they share 2 cores and buil
 	@$(MAKE) --no-print-directory bench-midpoint
 	@$(MAKE) --no-print-directory bench-montecarlo
 	@$(MAKE) --no-print-directory bench-bbp
+	@$(MAKE) --no-print-directory bench-digits
 	@$(MAKE) --no-print-directory bench-map
 	@$(MAKE) --no-print-directory bench-pingpong
 bench-pingpong: $(BUILD)/bench/pingpong_plain $(BIN)/workshop
@@ -218,6 +220,12 @@ bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
 $(BUILD)/bench/copy_f64: bench/copy_f64.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@
+bench-digits: $(BUILD)/bench/mpfr_pi $(BUILD)/bench/bench_plan $(BIN)/pi
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 BIN=$(BUILD)/avx2/bin \
+	    CFLAGS="-O3 -mavx2 -mfma -g" $(BUILD)/avx2/bin/pi
+	MPIRUN=$(MPIRUN) PI=$(BIN)/pi PI_AVX2=$(BUILD)/avx2/bin/pi MPFR_PI=$(BUILD)/bench/mpfr_pi \
+	    bench/bench_digits.sh
+	$(BUILD)/bench/bench_plan
 bench-bbp: $(BUILD)/bench/bailey_bbp $(BUILD)/bench/mpfr_pi $(BIN)/pi
 	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 BIN=$(BUILD)/avx2/bin \
 	    CFLAGS="-O3 -mavx2 -mfma -g" $(BUILD)/avx2/bin/pi
