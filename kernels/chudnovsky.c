@@ -191,13 +191,37 @@ int chud_levels(int64_t blocks)
     return l;
 }
 
+/// chud_combine on one thread, each input freed as soon as it is used up (lower peak memory).
+static void combine_serial(chud_pqt *l, chud_pqt *r, int need_p)
+{
+    mpz_t u;
+    mpz_init(u);
+    mpz_mul(u, l->P, r->T);
+    mpz_clear(r->T);
+    if (need_p)
+        mpz_mul(l->P, l->P, r->P);
+    else
+        mpz_set_ui(l->P, 0);
+    mpz_clear(r->P);
+    mpz_mul(l->T, l->T, r->Q);
+    mpz_add(l->T, l->T, u);
+    mpz_clear(u);
+    mpz_mul(l->Q, l->Q, r->Q);
+    mpz_clear(r->Q);
+    mpz_inits(r->P, r->Q, r->T, NULL);
+}
+
 void chud_combine(chud_pqt *l, chud_pqt *r, int need_p, int threads)
 {
+    if (threads <= 1) {
+        combine_serial(l, r, need_p);
+        return;
+    }
     /* T = T1 Q2 + P1 T2, Q = Q1 Q2, P = P1 P2: four independent products */
     mpz_t u, p;
     mpz_inits(u, p, NULL);
     const int nt = threads < 4 ? threads : 4;
-#pragma omp parallel sections num_threads(nt) if (nt > 1)
+#pragma omp parallel sections num_threads(nt)
     {
 #pragma omp section
         mpz_mul(u, l->P, r->T);
@@ -212,12 +236,8 @@ void chud_combine(chud_pqt *l, chud_pqt *r, int need_p, int threads)
     mpz_add(l->T, l->T, u);
     mpz_swap(l->P, p);
     mpz_clears(u, p, NULL);
-    mpz_set_ui(r->P, 0);
-    mpz_set_ui(r->Q, 0);
-    mpz_set_ui(r->T, 0);
-    mpz_realloc2(r->P, 1);
-    mpz_realloc2(r->Q, 1);
-    mpz_realloc2(r->T, 1);
+    chud_pqt_clear(r);      /* freed whole: a shrunk block would pin the heap (fragmentation) */
+    chud_pqt_init(r);
 }
 
 /// Node j of `level` (the blocks it covers end before the last one): its P is needed above.
