@@ -305,66 +305,75 @@ void chud_tree(const chud_plan *pl, chud_pqt *nodes, int threads)
     free(tmp);
 }
 
-/// X = floor(426880 S Qt / Tt) at M decimals (see the error analysis above).
-static void final_quotient(const chud_pqt *root, int64_t M, int threads, mpz_t X)
+void chud_sqrt_term(const chud_plan *pl, mpz_t S)
 {
-    mpz_t S, Qt, Tt, pw;
-    mpz_inits(S, Qt, Tt, pw, NULL);
-    mpz_ui_pow_ui(pw, 10, (unsigned long)M);
-    const int64_t L = (int64_t)mpz_sizeinbase(pw, 2) + 48,
-                  s = (int64_t)mpz_sizeinbase(root->T, 2) - L;
-#pragma omp parallel sections num_threads(threads < 2 ? 1 : 2) if (threads > 1)
-    {
-#pragma omp section
-        {
-            mpz_mul(S, pw, pw);
-            mpz_mul_ui(S, S, 10005);
-            mpz_sqrt(S, S);                 /* floor(sqrt(10005) 10^M) */
-        }
-#pragma omp section
-        {
-            if (s > 0) {
-                mpz_fdiv_q_2exp(Qt, root->Q, (mp_bitcnt_t)s);
-                mpz_fdiv_q_2exp(Tt, root->T, (mp_bitcnt_t)s);
-            } else {
-                mpz_set(Qt, root->Q);
-                mpz_set(Tt, root->T);
-            }
-            mpz_mul_ui(Qt, Qt, CHUD_SCALE);
-        }
-    }
-    mpz_clear(pw);
-    mpz_mul(X, S, Qt);
-    mpz_clears(S, Qt, NULL);
-    mpz_fdiv_q(X, X, Tt);
-    mpz_clear(Tt);
+    const int64_t M = pl->digits + pl->guard;
+    mpz_ui_pow_ui(S, 10, (unsigned long)M);
+    mpz_mul(S, S, S);
+    mpz_mul_ui(S, S, 10005);
+    mpz_sqrt(S, S);
 }
 
-char *chud_digits_string(const chud_plan *pl, const chud_pqt *root, int threads)
+/// Qt = 426880 (Q >> s), Tt = T >> s with Tt >= 2^48 10^M; the root is freed.
+static void truncate_root(chud_pqt *root, int64_t M, mpz_t Qt, mpz_t Tt)
 {
-    const int64_t N = pl->digits, M = N + pl->guard;
+    /* bits of 10^M from above: M log2(10) < M 3.32193 */
+    const int64_t L = M * 332193 / 100000 + 1 + 48,
+                  s = (int64_t)mpz_sizeinbase(root->T, 2) - L;
+    if (s > 0) {
+        mpz_fdiv_q_2exp(Qt, root->Q, (mp_bitcnt_t)s);
+        mpz_fdiv_q_2exp(Tt, root->T, (mp_bitcnt_t)s);
+    } else {
+        mpz_set(Qt, root->Q);
+        mpz_set(Tt, root->T);
+    }
+    mpz_mul_ui(Qt, Qt, CHUD_SCALE);
+    chud_pqt_clear(root);
+    chud_pqt_init(root);
+}
+
+int chud_digits_value(const chud_plan *pl, chud_pqt *root, const mpz_t S, mpz_t D)
+{
+    const int64_t M = pl->digits + pl->guard;
     if (mpz_sgn(root->T) <= 0 || mpz_sgn(root->Q) <= 0)
-        return NULL;
-    mpz_t X, hi, g;
-    mpz_inits(X, hi, g, NULL);
-    final_quotient(root, M, threads, X);
+        return -1;
+    mpz_t Qt, Tt, hi, g;
+    mpz_inits(Qt, Tt, hi, g, NULL);
+    truncate_root(root, M, Qt, Tt);
+    mpz_mul(D, S, Qt);                      /* X = floor(426880 S Qt / Tt) */
+    mpz_clear(Qt);
+    mpz_fdiv_q(D, D, Tt);
+    mpz_clear(Tt);
     /* pi 10^M in [X - 1, X + 2]: the N digits are certain if both ends agree */
     mpz_ui_pow_ui(g, 10, (unsigned long)pl->guard);
-    mpz_add_ui(hi, X, 2);
-    mpz_sub_ui(X, X, 1);
-    mpz_fdiv_q(X, X, g);
+    mpz_add_ui(hi, D, 2);
+    mpz_sub_ui(D, D, 1);
+    mpz_fdiv_q(D, D, g);
     mpz_fdiv_q(hi, hi, g);
-    char *s = NULL;
-    if (mpz_cmp(X, hi) == 0 && (s = malloc((size_t)N + 3)) != NULL) {
-        if (digits_str_write(X, N + 1, threads, s + 1) != 0 || s[1] != '3') {
-            free(s);
-            s = NULL;
-        } else {
-            s[0] = '3';
-            s[1] = '.';
-            s[N + 2] = '\0';
-        }
+    const int same = mpz_cmp(D, hi) == 0;
+    mpz_clears(hi, g, NULL);
+    return same ? 0 : -1;
+}
+
+char *chud_format(const mpz_t D, int64_t digits, int threads)
+{
+    char *s = malloc((size_t)digits + 3);
+    if (!s || digits_str_write(D, digits + 1, threads, s + 1) != 0 || s[1] != '3') {
+        free(s);
+        return NULL;
     }
-    mpz_clears(X, hi, g, NULL);
+    s[0] = '3';
+    s[1] = '.';
+    s[digits + 2] = '\0';
+    return s;
+}
+
+char *chud_digits_string(const chud_plan *pl, chud_pqt *root, int threads)
+{
+    mpz_t S, D;
+    mpz_inits(S, D, NULL);
+    chud_sqrt_term(pl, S);
+    char *s = chud_digits_value(pl, root, S, D) == 0 ? chud_format(D, pl->digits, threads) : NULL;
+    mpz_clears(S, D, NULL);
     return s;
 }

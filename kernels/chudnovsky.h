@@ -103,8 +103,18 @@ void chud_level(const chud_plan *plan, int level, chud_pqt *prev, chud_pqt *next
 /// The whole tree on one process: nodes[0..blocks) in, the root into nodes[0].
 void chud_tree(const chud_plan *plan, chud_pqt *nodes, int threads);
 
-/// "3." + the first N decimals of pi, truncated, from the root's Q and T; NULL if the error
-/// interval straddles a digit (more guard digits needed) or out of memory.  Caller frees.
-char *chud_digits_string(const chud_plan *plan, const chud_pqt *root, int threads);
+/// S = floor(sqrt(10005) 10^M), M = N + guard: depends on N alone (any worker, any time).
+void chud_sqrt_term(const chud_plan *plan, mpz_t S);
+
+/// D = floor(pi 10^N) from the root's Q and T and S, certified: 0, or -1 if the error interval
+/// straddles a digit (more guard digits needed).  The root is freed (its memory reused).
+int chud_digits_value(const chud_plan *plan, chud_pqt *root, const mpz_t S, mpz_t D);
+
+/// "3." + the N digits of D = floor(pi 10^N) on up to `threads` threads; NULL if no memory.
+char *chud_format(const mpz_t D, int64_t digits, int threads);
+
+/// All of the last three: "3." + the first N decimals of pi, truncated; NULL if uncertain or
+/// out of memory.  The root is freed.  Caller frees the string.
+char *chud_digits_string(const chud_plan *plan, chud_pqt *root, int threads);
 
 #endif

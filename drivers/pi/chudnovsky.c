@@ -8,6 +8,8 @@
 #include "chudnovsky.h"
 #include "cli.h"
 #include "digits.h"
+#include "digits_str.h"
+#include "msg.h"
 #include "par.h"
 #include "pi.h"
 
@@ -152,19 +154,79 @@ static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_
     free(r);
 }
 
-/// The plan's blocks on this rank, the tree level by level across the ranks, the digits on
-/// rank 0 (NULL elsewhere or if uncertain).
-static char *tree_digits(chud_job *job, const chud_plan *pl)
+/// This rank owns a node of tree level l.
+static int owns_level(const chud_plan *pl, int l, const pi_layout *L)
+{
+    const int64_t n = chud_level_nodes(pl->blocks, l);
+    for (int64_t j = 0; j < n && j < (int64_t)L->ranks * L->threads; j++)
+        if (owner_rank(j, L) == L->rank)
+            return 1;
+    return 0;
+}
+
+/// The decimal conversion of D (N + 1 digits, on rank 0) into text + 1: on 2 or more ranks and
+/// many digits the low half goes to rank 1, both halves converted side by side.
+static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_layout *L)
+{
+    const int64_t n = pl->digits + 1, h = n / 2;
+    if (L->ranks < 2 || n < 2 * DIGITS_STR_LEAF || h > INT32_MAX / 2) {
+        if (L->rank == 0 && digits_str_write(D, n, L->threads, text + 1) != 0)
+            text[1] = '?';
+        return;
+    }
+    if (L->rank > 1)
+        return;
+    mpz_t lo;
+    mpz_init(lo);
+    par_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 1, .v = {lo}};
+    if (L->rank == 0) {
+        mpz_t pw;
+        mpz_init(pw);
+        mpz_ui_pow_ui(pw, 10, (unsigned long)h);
+        mpz_tdiv_qr(D, lo, D, pw);
+        mpz_clear(pw);
+        par_exchange_mpz(&m, 1, NULL, 0);
+        if (digits_str_write(D, n - h, L->threads, text + 1) != 0)
+            text[1] = '?';
+        msg_recv(text + 1 + (n - h), (size_t)h, 1, 1);
+    } else {
+        char *buf = malloc((size_t)h);
+        if (!buf)
+            abort();
+        par_exchange_mpz(NULL, 0, &m, 1);
+        if (digits_str_write(lo, h, L->threads, buf) != 0)
+            memset(buf, '?', (size_t)h);
+        msg_send(buf, (size_t)h, 0, 1);
+        free(buf);
+    }
+    mpz_clear(lo);
+}
+
+/// The square root term on the last rank once it has no tree node left, sent to rank 0
+/// (computed there on one rank).  S valid on rank 0.
+static void sqrt_term_to_root(const chud_plan *pl, mpz_t S, int have, const pi_layout *L)
+{
+    if (L->ranks == 1) {
+        chud_sqrt_term(pl, S);
+        return;
+    }
+    if (L->rank == L->ranks - 1 && !have)
+        chud_sqrt_term(pl, S);
+    par_mpz_msg m = {.peer = L->rank == 0 ? L->ranks - 1 : 0, .tag = 0, .n = 1, .v = {S}};
+    if (L->rank == L->ranks - 1)
+        par_exchange_mpz(&m, 1, NULL, 0);
+    else if (L->rank == 0)
+        par_exchange_mpz(NULL, 0, &m, 1);
+}
+
+/// The blocks of this rank's workers and the tree level by level across the ranks.  The root
+/// ends in nodes[0] of the returned array on rank 0; *have_S: S already computed here.
+static chud_pqt *tree_root(chud_job *job, const chud_plan *pl, chud_pqt *a, mpz_t S,
+                           int *have_S)
 {
     const pi_layout *L = job->L;
+    chud_pqt *b = a + pl->blocks;
     digits_progress pr;
-    chud_pqt *a = malloc(2 * (size_t)pl->blocks * sizeof *a), *b = a + pl->blocks;
-    if (!a) {
-        fprintf(stderr, "pi chudnovsky: out of memory for the block tree\n");
-        exit(1);
-    }
-    for (int64_t i = 0; i < 2 * pl->blocks; i++)
-        chud_pqt_init(&a[i]);
     if (job->show_progress)
         digits_progress_init(&pr, "chudnovsky", pl->blocks, block_weight, pl, L);
     chud_rank(pl, L->rank, L->ranks, L->threads, a,
@@ -173,16 +235,57 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
         digits_progress_end(&pr);
     for (int l = 1; l <= chud_levels(pl->blocks); l++) {
         exchange_level(pl, l, a, L);
+        /* the last rank's nodes have gone up: it makes the square root meanwhile */
+        if (L->ranks > 1 && L->rank == L->ranks - 1 && !*have_S && !owns_level(pl, l, L)) {
+            chud_sqrt_term(pl, S);
+            *have_S = 1;
+        }
         chud_level(pl, l, a, b, mine, (void *)L, L->threads);
         chud_pqt *t = a;
         a = b;
         b = t;
     }
-    char *text = L->rank == 0 ? chud_digits_string(pl, &a[0], L->threads) : NULL;
-    chud_pqt *base = a < b ? a : b;
+    return a;
+}
+
+/// The plan's blocks, the tree, the final quotient and the conversion; the digits on rank 0
+/// (NULL elsewhere or if uncertain).
+static char *tree_digits(chud_job *job, const chud_plan *pl)
+{
+    const pi_layout *L = job->L;
+    chud_pqt *base = malloc(2 * (size_t)pl->blocks * sizeof *base);
+    char *text = NULL;
+    int have_S = 0;
+    mpz_t S, D;
+    if (!base) {
+        fprintf(stderr, "pi chudnovsky: out of memory for the block tree\n");
+        exit(1);
+    }
+    for (int64_t i = 0; i < 2 * pl->blocks; i++)
+        chud_pqt_init(&base[i]);
+    mpz_inits(S, D, NULL);
+    chud_pqt *root = tree_root(job, pl, base, S, &have_S);
+    sqrt_term_to_root(pl, S, have_S, L);
+    int rc = L->rank == 0 ? chud_digits_value(pl, root, S, D) : 0;
+    mpz_clear(S);
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
         chud_pqt_clear(&base[i]);
     free(base);
+    if (par_bcast_int(rc) == 0) {
+        text = L->rank == 0 ? malloc((size_t)pl->digits + 3) : NULL;
+        if (L->rank == 0 && !text)
+            abort();
+        convert_digits(pl, D, text, L);
+        if (text && text[1] == '3') {
+            text[0] = '3';
+            text[1] = '.';
+            text[pl->digits + 2] = '\0';
+        } else if (text) {
+            free(text);
+            text = NULL;
+        }
+    }
+    mpz_clear(D);
     return text;
 }
 
