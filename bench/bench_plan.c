@@ -16,7 +16,8 @@
  * replayed: block b on worker b mod W (partialPi), node j of a tree level on worker j mod W,
  * starting when its worker is free and both children are done; the final steps (square root
  * and division, the decimal conversion; for bbp the sum and the conversion) run on one worker
- * after the root.  Predicted time T_W, efficiency T_1 / (W T_W), and what bounds it: "blocks"
+ * after the root (Chudnovsky's square root overlapped on worker W-1 once its nodes are done,
+ * and its conversion cut in two halves on two workers, as the driver does).  Predicted time T_W, efficiency T_1 / (W T_W), and what bounds it: "blocks"
  * (the most loaded worker's blocks), "tree" (the levels above the blocks) or "serial" (the final
  * steps: Amdahl's serial fraction s gives at most 1 / (s + (1 - s) / W)).  Transfers between
  * ranks are not modelled (shared memory here; on a cluster they add the bytes over the link).
@@ -41,10 +42,12 @@ typedef struct {
     int64_t *nodes;     ///< nodes of level l
     double serial;      ///< seconds after the root (or after the blocks for bbp)
     double conversion;  ///< of which the decimal conversion on one thread
+    double split;       ///< of which the conversion's first cut (D = hi 10^h + lo)
+    double sqrt_term;   ///< the square root, overlapped on worker W-1 (Chudnovsky; in serial)
 } costs;
 
 /// Replay on W workers: finish time of the last step.  *bound says what limits it.
-static double replay(const costs *c, int W, const char **bound)
+static double replay(const costs *c, int W, const char **bound, double *serial)
 {
     double *free_at = calloc((size_t)W, sizeof *free_at), blocks_end = 0;
     double *fin = malloc((size_t)c->blocks * sizeof *fin), *nf = NULL;
@@ -69,9 +72,19 @@ static double replay(const costs *c, int W, const char **bound)
         root = fin[0];
     }
     free(fin);
+    /* Chudnovsky: the square root on worker W-1 once it is free; the conversion on two
+       ranks: the first cut, then the larger half (as drivers/pi/chudnovsky.c does) */
+    double after = c->serial, sq_done = 0;
+    if (W > 1 && c->sqrt_term > 0) {
+        after -= c->sqrt_term;
+        sq_done = free_at[W - 1] + c->sqrt_term;
+    }
+    if (W > 1 && c->split > 0)
+        after -= (c->conversion - c->split) / 2;
     free(free_at);
-    const double t = root + c->serial, tree = root - blocks_end;
-    *bound = c->serial >= tree && c->serial >= blocks_end ? "serial"
+    *serial = after;
+    const double t = (root > sq_done ? root : sq_done) + after, tree = root - blocks_end;
+    *bound = after >= tree && after >= blocks_end ? "serial"
              : tree >= blocks_end                          ? "tree"
                                                            : "blocks";
     return t;
@@ -95,15 +108,18 @@ static void table(const char *name, int64_t N, const costs *c)
     for (int l = 1; l <= c->levels; l++)
         for (int64_t j = 0; j < c->nodes[l]; j++)
             tree += c->node[l][j];
-    printf("\n%s, N = %.0e: %lld blocks; T_1 = %.2f s (blocks %.2f, tree %.2f, serial %.2f of "
-           "which conversion %.2f); serial fraction s = %.4f\n", name, (double)N,
-           (long long)c->blocks, T1, T1 - tree - c->serial, tree, c->serial, c->conversion, s);
-    printf("   W   predicted s  speed-up  efficiency  Amdahl max eff.  bound by\n");
+    printf("\n%s, N = %.0e: %lld blocks; T_1 = %.2f s (blocks %.2f, tree %.2f, serial %.2f: "
+           "square root %.2f, conversion %.2f); serial fraction s = %.4f\n", name, (double)N,
+           (long long)c->blocks, T1, T1 - tree - c->serial, tree, c->serial, c->sqrt_term,
+           c->conversion, s);
+    printf("   W   predicted s  speed-up  efficiency  Amdahl max eff.  bound by   (Amdahl: the serial "
+           "steps left on W workers)\n");
     for (int i = 1; i < NW; i++) {
         const char *bound;
-        const double t = replay(c, Ws[i], &bound);
+        double ser;
+        const double t = replay(c, Ws[i], &bound, &ser), f = ser / T1;
         printf("%5d %12.3f %9.1f %11.3f %16.3f  %s\n", Ws[i], t, T1 / t, T1 / (Ws[i] * t),
-               1 / (s * Ws[i] + (1 - s)), bound);
+               1 / (f * Ws[i] + (1 - f)), bound);
     }
 }
 
@@ -142,19 +158,21 @@ static void chudnovsky(int64_t N)
         a = b;
         b = t;
     }
+    mpz_t S, D, hi, lo;
+    mpz_inits(S, D, hi, lo, NULL);
     double t0 = cpu_now();
-    char *s = chud_digits_string(&pl, &a[0], 1);
+    chud_sqrt_term(&pl, S);
+    c.sqrt_term = cpu_now() - t0;
+    chud_digits_value(&pl, &a[0], S, D);
+    const double t1 = cpu_now();
+    char *s = chud_format(D, N, 1);
+    c.conversion = cpu_now() - t1;
     c.serial = cpu_now() - t0;
-    /* the conversion alone, for the record (it is part of the serial steps above) */
-    mpz_t x;
-    mpz_init(x);
-    mpz_set_str(x, s + 2, 10);
-    t0 = cpu_now();
-    char *buf = malloc((size_t)N + 1);
-    digits_str_write(x, N, 1, buf);
-    c.conversion = cpu_now() - t0;
-    free(buf);
-    mpz_clear(x);
+    t0 = cpu_now();                         /* the first cut of the two-rank conversion */
+    mpz_ui_pow_ui(lo, 10, (unsigned long)((N + 1) / 2));
+    mpz_tdiv_qr(hi, lo, D, lo);
+    c.split = cpu_now() - t0;
+    mpz_clears(S, D, hi, lo, NULL);
     free(s);
     table("pi chudnovsky", N, &c);
 }
