@@ -109,7 +109,7 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
 /// No block's modelled splitting cost (bbp_split_block_cost) exceeds 1/BBP_SPLIT_COST_PARTS of
 /// the total:
 /// blocks sized by their cost, so more workers than BBP_SPLIT_PARTS all get work.
-#define BBP_SPLIT_COST_PARTS 256
+#define BBP_SPLIT_COST_PARTS 64
 
 /// Largest prime whose powers are cancelled between halves (a block of L terms: primes <= L/4).
 #define BBP_SPLIT_MAX_PRIME (INT64_C(1) << 24)
