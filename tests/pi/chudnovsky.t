@@ -19,6 +19,15 @@ for N in 10000 100000 1000000; do
     done
 done
 
+# CLN's pi (Debian package pi), when installed: N+1 significant digits, the last one rounded
+if [ -x /usr/bin/pi ] && /usr/bin/pi 10 2>/dev/null | grep -q '^3\.14'; then
+    /usr/bin/pi 100001 >cln.100000 2>/dev/null
+    cmp -s <(head -c 100001 cln.100000) <(head -c 100001 c.100000.2x1)
+    ok $? "the first 99999 of 100000 decimals == CLN's pi 100001 (its last digit is rounded)"
+else
+    ok 0 "# SKIP CLN's pi not installed (apt-get install pi): no comparison with CLN"
+fi
+
 # pi bbp --digits on a sample of N (term and block boundaries among them) on real layouts
 "$PI" bbp --digits 2000 -o bbp.2000 >/dev/null 2>&1
 for N in 1 14 15 28 29 227 228 2000; do
