@@ -78,6 +78,11 @@ rc=$?
     grep -q "pi chudnovsky: --digits '1e8' needs about .* of memory (2 rank(s) on this host), more than the 64.0 MiB available (PI_MEMORY_LIMIT)" err &&
     [ "$(cat keep.txt)" = "previous output" ] && [ -z "$(temps .)" ]
 ok $? "PI_MEMORY_LIMIT=64M: --digits 1e8 refused, exit $rc: $(grep 'pi chudnovsky' err)"
+PI_MEMORY_LIMIT=64M "$PI" chudnovsky --digits 1e8 -o keep.txt >out 2>err
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q "(1 rank(s) on this host)" err &&
+    [ "$(cat keep.txt)" = "previous output" ] && [ -z "$(temps .)" ] && [ ! -s out ]
+ok $? "PI_MEMORY_LIMIT=64M alone: refused, exit $rc, one line"
 PI_MEMORY_LIMIT=64M "$PI" chudnovsky --digits 1e5 >/dev/null 2>err
 ok $? "PI_MEMORY_LIMIT=64M: --digits 1e5 fits and runs"
 
