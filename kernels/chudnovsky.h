@@ -56,9 +56,14 @@ int64_t chud_term_weight(int64_t k);
 
 /// The plan for N digits with `guard` guard digits; -1 if out of memory.
 int chud_plan_make(int64_t digits, int64_t guard, chud_plan *plan);
+
+/// Free the plan's boundaries.
 void chud_plan_free(chud_plan *plan);
 
+/// Initialise the three integers of a node (no memory until they are set).
 void chud_pqt_init(chud_pqt *x);
+
+/// Free the three integers of a node.
 void chud_pqt_clear(chud_pqt *x);
 
 /// Binary splitting of terms [a, b) into *out (initialised), P left 0 when need_p is 0.
