@@ -77,8 +77,7 @@ BENCHES    := bench_midpoint
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp bench-map bench-digits \
-        clean install \
+.PHONY: all run check test bench bench-midpoint bench-montecarlo bench-bbp bench-map clean install \
         uninstall \
         deps scaling \
         tests san tsan bench-pingpong FORCE
@@ -220,6 +219,7 @@ bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
 $(BUILD)/bench/copy_f64: bench/copy_f64.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@
+.PHONY: bench-digits
 bench-digits: $(BUILD)/bench/mpfr_pi $(BUILD)/bench/bench_plan $(BIN)/pi
 	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 BIN=$(BUILD)/avx2/bin \
 	    CFLAGS="-O3 -mavx2 -mfma -g" $(BUILD)/avx2/bin/pi
