@@ -10,7 +10,8 @@
 #include "digits_str.h"
 
 /*
- * Usage: bench_plan [N...]   (default 1e6 1e7; PLAN_1E8=1 adds 1e8, a long serial run)
+ * Usage: bench_plan [N...]   (default 1e6 1e7; PLAN_1E8=1 adds 1e8, a long serial run;
+ * PLAN_SERIES=chudnovsky or bbp runs that series alone)
  * Each block, each tree node and each serial step runs once on this core, timed by its own
  * thread's CPU clock (steady while other work shares the cores).  A run on W workers is then
  * replayed: block b on worker b mod W (partialPi), node j of a tree level on worker j mod W,
@@ -211,9 +212,13 @@ int main(int argc, char **argv)
         sizes[n++] = 1e8;
     printf("Block plans simulated on W workers from costs measured on this core (thread CPU "
            "time)\n");
+    const char *only = getenv("PLAN_SERIES");   /* chudnovsky or bbp: that one alone */
     for (int i = 0; i < n; i++) {
-        chudnovsky((int64_t)sizes[i]);
-        bbp((int64_t)sizes[i]);
+        if (!only || !strcmp(only, "chudnovsky"))
+            chudnovsky((int64_t)sizes[i]);
+        fflush(stdout);
+        if (!only || !strcmp(only, "bbp"))
+            bbp((int64_t)sizes[i]);
         fflush(stdout);
     }
     return 0;
