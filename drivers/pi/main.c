@@ -111,10 +111,15 @@ static const char *check_scale(double *v)
     *v = strtod(e, &end);
     if (!*e || *end || end == e)
         return "not a number";
-    if (!isfinite(*v) || errno == ERANGE)
+    /* strtod says ERANGE for a tiny but representable value (a subnormal) too: accepted */
+    if (errno == ERANGE && isinf(*v))
+        return *v < 0 ? "negative" : "too large: above 1.8e308, the largest double";
+    if (!isfinite(*v))
         return "not finite";
-    if (*v < 0)
+    if (*v < 0 || (signbit(*v) && errno == ERANGE))
         return "negative";
+    if (errno == ERANGE && *v == 0)
+        return "too small: it rounds to 0, and the least positive factor is 4.9e-324";
     return NULL;
 }
 

@@ -95,6 +95,57 @@ OMP_NUM_THREADS=abc "$PI" midpoint -n 10 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -qF "OMP_NUM_THREADS 'abc'" "$tmp/err"
 ok $? "OMP_NUM_THREADS=abc: exit 2 naming it"
 
+# exact_line LABEL LINE CMD...: exit 2, nothing on stdout, and LINE is the one line from us on
+# stderr (alone: the only line; under mpirun, which may add its own trailer, our only line)
+exact_line() {
+    local label=$1 want=$2; shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(grep -c '^pi' "$tmp/err")" -eq 1 ] &&
+        [ "$(grep '^pi' "$tmp/err")" = "$want" ] && ! grep -qi 'MPI_ABORT' "$tmp/err" &&
+        { [ "$1" = mpi ] || [ "$(wc -l <"$tmp/err")" -eq 1 ]; }
+    ok $? "$label: exit $rc, one line: $(grep -m1 '^pi' "$tmp/err" || head -n 1 "$tmp/err")"
+}
+
+# PI_CHECK_SCALE: a tiny positive factor (a subnormal) is a factor; what is refused says why
+for v in 1e-320 4.9e-324 2e-310; do
+    PI_CHECK_SCALE=$v "$PI" midpoint -n 1e3 --json >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 1 ] && [ "$(jfield check <"$tmp/out")" = fail ] && ! grep -q PI_CHECK_SCALE "$tmp/err"
+    ok $? "PI_CHECK_SCALE=$v (subnormal): accepted, the bound shrinks to almost 0 (check fail, exit $rc)"
+done
+why="(a finite factor >= 0 on every self-check bound; default 1)"
+for np in 0 2; do
+    run=("$PI"); [ $np -gt 0 ] && run=(mpi $np "$PI")
+    PI_CHECK_SCALE=1e-400 exact_line "PI_CHECK_SCALE=1e-400 np=$np" \
+        "pi midpoint: invalid PI_CHECK_SCALE '1e-400': too small: it rounds to 0, and the least positive factor is 4.9e-324 $why" \
+        "${run[@]}" midpoint -n 1e3
+    PI_CHECK_SCALE=1e400 exact_line "PI_CHECK_SCALE=1e400 np=$np" \
+        "pi midpoint: invalid PI_CHECK_SCALE '1e400': too large: above 1.8e308, the largest double $why" \
+        "${run[@]}" midpoint -n 1e3
+    PI_CHECK_SCALE=-1e-400 exact_line "PI_CHECK_SCALE=-1e-400 np=$np" \
+        "pi midpoint: invalid PI_CHECK_SCALE '-1e-400': negative $why" \
+        "${run[@]}" midpoint -n 1e3
+done
+
+# checkpoints refused in the user's terms: a CRLF copy, a --hex-at of another run
+(
+    cd "$tmp" || exit 1
+    "$PI" midpoint -n 1e5 --checkpoint m.ck --keep-checkpoint >/dev/null &&
+        sed 's/$/\r/' m.ck >crlf.ck && "$PI" bbp --hex-at 1000 --checkpoint h.ck --keep-checkpoint >/dev/null
+) || echo "not ok - could not write the checkpoints the next tests need"
+for np in 0 2; do
+    run=("$PI"); [ $np -gt 0 ] && run=(mpi $np "$PI")
+    exact_line "CRLF checkpoint np=$np" \
+        "pi midpoint: checkpoint $tmp/crlf.ck is not a checkpoint written by pi (it has CRLF line ends; pi writes LF): remove it to start afresh" \
+        "${run[@]}" midpoint -n 1e5 --checkpoint "$tmp/crlf.ck"
+    exact_line "another --hex-at's checkpoint np=$np" \
+        "pi bbp: checkpoint $tmp/h.ck is another run's (--hex-at 1000 there, 999 here): give another --checkpoint FILE or remove it" \
+        "${run[@]}" bbp --hex-at 999 --checkpoint "$tmp/h.ck"
+done
+cmp -s "$tmp/crlf.ck" <(sed 's/$/\r/' "$tmp/m.ck") && [ -s "$tmp/h.ck" ]
+ok $? "the refused checkpoints are left as they were"
+
 # the self-check's failure path: PI_CHECK_SCALE=0 shrinks every bound to 0
 for m in "midpoint -n 1e6" "montecarlo -n 1e5" "bbp --digits 30"; do
     PI_CHECK_SCALE=0 "$PI" $m >"$tmp/out" 2>"$tmp/err"
