@@ -15,6 +15,8 @@ cases=(
     "invalid --sizes '1e30'|pingpong	--sizes=1e30"
     "invalid --sizes minimum '0'|pingpong	--sizes	0:64"
     "invalid --sizes '64:8'|pingpong	--sizes	64:8"
+    "workshop pingpong: invalid --sizes '3:': no maximum after ':' (give MIN:MAX, or MAX)|pingpong	--sizes	3:"
+    "workshop pingpong: invalid --sizes ':64': no minimum before ':' (give MIN:MAX, or MAX)|pingpong	--sizes=:64"
     "invalid --size '2e9'|pingpong	--size	2e9"
     "--size and --sizes|pingpong	--sizes	--size	8"
     "invalid --iterations '0'|pingpong	--iterations	0"
@@ -67,6 +69,8 @@ for c in "invalid --sizes '0'|pingpong	--sizes	0" "unknown lesson 'bogus'|bogus"
         check_case "np=$np:" "$want" mpi "$np" "$WS" "${args[@]}"
     done
 done
+
+check_case "np=2:" "workshop pingpong: invalid --sizes '3:': no maximum after ':'" mpi 2 "$WS" pingpong --sizes 3:
 
 # known only once MPI runs: the world's size
 check_case "alone:" "needs 2 ranks or more" "$WS" pingpong
