@@ -146,6 +146,22 @@ done
 cmp -s "$tmp/crlf.ck" <(sed 's/$/\r/' "$tmp/m.ck") && [ -s "$tmp/h.ck" ]
 ok $? "the refused checkpoints are left as they were"
 
+# a bad OMP_NUM_THREADS: the program's one line, not the OpenMP runtime's as well
+for v in abc 0 5000 -1; do
+    why=$(OMP_NUM_THREADS=$v "$PI" midpoint -n 10 2>&1 | sed -n "s/^pi midpoint: invalid OMP_NUM_THREADS '$v': //p")
+    for np in 0 2; do
+        run=("$PI"); [ $np -gt 0 ] && run=(mpi $np "$PI")
+        OMP_NUM_THREADS=$v exact_line "OMP_NUM_THREADS=$v np=$np" \
+            "pi midpoint: invalid OMP_NUM_THREADS '$v': ${why:-?}" "${run[@]}" midpoint -n 10
+    done
+done
+# accepted values the runtime reads alike: empty (the default), 1e1 and +3 (given to it as digits)
+for c in ":1" "1e1:10" "+3:3" "4.0,2:4"; do
+    OMP_NUM_THREADS=${c%:*} "$PI" midpoint -n 1000 --json >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 0 ] && [ ! -s "$tmp/err" ] && [ "$(jfield threads <"$tmp/out")" = "${c#*:}" ]
+    ok $? "OMP_NUM_THREADS='${c%:*}': ${c#*:} threads, nothing on stderr: $(head -n 1 "$tmp/err")"
+done
+
 # the self-check's failure path: PI_CHECK_SCALE=0 shrinks every bound to 0
 for m in "midpoint -n 1e6" "montecarlo -n 1e5" "bbp --digits 30"; do
     PI_CHECK_SCALE=0 "$PI" $m >"$tmp/out" 2>"$tmp/err"

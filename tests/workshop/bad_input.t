@@ -105,6 +105,12 @@ ok $lost "6 MPMD runs with a bad --task in app 1: the message is there once ever
 OMP_NUM_THREADS=abc "$WS" counter >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -qF "OMP_NUM_THREADS 'abc'" "$tmp/err"
 ok $? "OMP_NUM_THREADS=abc: exit 2 naming it"
+for v in abc 0 5000; do
+    OMP_NUM_THREADS=$v "$WS" counter >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^workshop counter: invalid OMP_NUM_THREADS '$v': " "$tmp/err"
+    ok $? "OMP_NUM_THREADS=$v: exactly one line, the program's (no libgomp line): $(head -n 1 "$tmp/err")"
+    OMP_NUM_THREADS=$v check_case "np=2:" "workshop counter: invalid OMP_NUM_THREADS '$v': " mpi 2 "$WS" counter
+done
 
 "$WS" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'workshop --help' "$tmp/err"
