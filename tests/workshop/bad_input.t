@@ -94,6 +94,28 @@ check_case "MPMD, --help in one app only:" "only --task may differ" \
 check_case "MPMD, different thread counts:" "disagree on the thread count" \
     mpmd -np 1 "$WS" processes --threads 2 : -np 1 "$WS" processes --threads 3
 
+# MPMD of two programs (workshop and pi): every rank refuses (exit 2), one line, no MPI error
+for order in "workshop:1:2" "pi:2:1"; do
+    IFS=: read -r first n1 n2 <<<"$order"
+    if [ "$first" = workshop ]; then
+        prog="workshop processes"
+        cmd=(mpmd -np "$n1" "$WS" processes : -np "$n2" "$BIN/pi" midpoint -n 1e3)
+    else
+        prog="pi midpoint"
+        cmd=(mpmd -np "$n1" "$BIN/pi" midpoint -n 1e3 : -np "$n2" "$WS" processes)
+    fi
+    want="$prog: the launch runs different programs (pi and workshop: an MPMD launch with ':'?): every rank must run the same program"
+    "${cmd[@]}" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(grep -cE '^(workshop|pi)' "$tmp/err")" -eq 1 ] && [ "$(grep -E '^(workshop|pi)' "$tmp/err")" = "$want" ] &&
+        ! grep -qE 'MPI_ERR|MPI_ABORT|\*\*\*' "$tmp/err" && [ ! -s "$tmp/out" ]
+    ok $? "MPMD $first first (-np $n1 : -np $n2): exit $rc, one line: $(grep -m1 -E '^(workshop|pi)|MPI_ERR' "$tmp/err")"
+done
+mpmd -np 1 "$WS" processes --task nope : -np 1 "$BIN/pi" midpoint >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(grep -cE '^(workshop|pi)' "$tmp/err")" -eq 1 ] && grep -q "^workshop processes: unknown --task 'nope'" "$tmp/err"
+ok $? "MPMD workshop (bad --task) with pi: exit $rc, only the usage error's line"
+
 # the message is never lost: mpirun ends the job at the first non-zero exit
 lost=0
 for i in 1 2 3 4 5 6; do
