@@ -162,6 +162,13 @@ for c in ":1" "1e1:10" "+3:3" "4.0,2:4"; do
     ok $? "OMP_NUM_THREADS='${c%:*}': ${c#*:} threads, nothing on stderr: $(head -n 1 "$tmp/err")"
 done
 
+# an MPMD launch of two programs: one handshake first, so both refuse (exit 2), no MPI error
+exact_line "MPMD pi : map" \
+    "pi midpoint: the launch runs different programs (map and pi: an MPMD launch with ':'?): every rank must run the same program" \
+    mpi 1 "$PI" midpoint -n 1e3 : -np 2 "$BIN/map" bogus
+! grep -q 'MPI_ERR' "$tmp/err"
+ok $? "MPMD pi : map: no MPI error"
+
 # the self-check's failure path: PI_CHECK_SCALE=0 shrinks every bound to 0
 for m in "midpoint -n 1e6" "montecarlo -n 1e5" "bbp --digits 30"; do
     PI_CHECK_SCALE=0 "$PI" $m >"$tmp/out" 2>"$tmp/err"
