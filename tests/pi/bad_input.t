@@ -169,6 +169,26 @@ exact_line "MPMD pi : map" \
 ! grep -q 'MPI_ERR' "$tmp/err"
 ok $? "MPMD pi : map: no MPI error"
 
+# pi layout --json: one JSON object like every --json (with --expect-ranks: check fail, exit 1)
+"$PI" layout --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && [ ! -s "$tmp/err" ] &&
+    jtrue '$d->{method} eq "layout" && $d->{ranks} == 1 && $d->{check} eq "pass" && @{$d->{layout}} == 1 &&
+           $d->{layout}[0]{rank} == 0 && $d->{layout}[0]{cpus} =~ /^[0-9]/ && @{$d->{layout}[0]{threads}} == 1 &&
+           ref $d->{build} eq "HASH"' <"$tmp/out"
+ok $? "pi layout --json: one line, one object (method, ranks, layout, build), exit $rc"
+mpi 2 "$PI" layout --json --threads 2 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+    jtrue '$d->{ranks} == 2 && $d->{threads} == 2 && join(",", map { $_->{rank} } @{$d->{layout}}) eq "0,1" &&
+           !grep { @{$_->{threads}} != 2 || $_->{threads}[1]{thread} != 1 || $_->{threads}[1]{cpu} !~ /^[0-9]+$/ } @{$d->{layout}}' <"$tmp/out"
+ok $? "mpirun -np 2 pi layout --json --threads 2: every rank and thread in the object, exit $rc"
+mpi 2 "$PI" layout --json --expect-ranks 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && jtrue '$d->{check} eq "fail" && $d->{expect_ranks} == 3' <"$tmp/out" &&
+    [ "$(grep -c '^pi layout: FAILED: the MPI world has 2 ranks, expected 3' "$tmp/err")" -eq 1 ]
+ok $? "pi layout --json --expect-ranks 3 at np 2: \"check\": \"fail\", said once, exit $rc"
+
 # the self-check's failure path: PI_CHECK_SCALE=0 shrinks every bound to 0
 for m in "midpoint -n 1e6" "montecarlo -n 1e5" "bbp --digits 30"; do
     PI_CHECK_SCALE=0 "$PI" $m >"$tmp/out" 2>"$tmp/err"
