@@ -98,7 +98,7 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
     MPI_Allreduce(v, r, 3, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
     const int same = r[0] == ~r[1];
     const int rc = same ? (int)r[2] : 2;
-    if (rc && par_rank() == 0 && verdict == 0)
+    if (rc == 2 && par_rank() == 0 && verdict != 2)    /* not said yet (1: help shown) */
         fprintf(stderr, same ? "%s: another rank refused its settings (its environment differs "
                                "from rank 0's?)\n"
                              : "%s: the ranks were started with different arguments (an MPMD "

@@ -544,6 +544,17 @@ static pi_layout find_layout(pi_common *c, int *same_threads)
     return L;
 }
 
+/// Help or the version was shown (by rank 0): under a launcher the other processes, which may
+/// run another command (MPMD), hear of it in the start-up agreement instead of waiting for
+/// ever in MPI's start-up; 0, or 2 when they run something else (said by rank 0).
+static int help_shown(const pi_common *c, int argc, char **argv)
+{
+    if (par_launch_size() > 1 &&
+        par_start(&argc, &argv, par_hash_args(argc, argv), 1, c->prog) != 1)
+        return 2;
+    return c->printer ? report_finish_stdout(c->prog) : 0;
+}
+
 int main(int argc, char **argv)
 {
     pi_common c = {.prog = "pi", .repeat = 1, .printer = par_launch_rank() == 0};
@@ -566,11 +577,11 @@ int main(int argc, char **argv)
             report_version(c.prog);
         else if (c.printer)
             print_usage(stdout);
-        return c.printer ? report_finish_stdout(c.prog) : 0;
+        return help_shown(&c, argc, argv);
     }
     if ((rc = parse_command(&c, argc, argv, &m, &opts, &expect)) < 0) {   /* help shown */
         free(opts);
-        return c.printer ? report_finish_stdout(c.prog) : 0;
+        return help_shown(&c, argc, argv);
     }
     if (rc == 1)
         return 1;

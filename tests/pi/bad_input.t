@@ -169,6 +169,16 @@ exact_line "MPMD pi : map" \
 ! grep -q 'MPI_ERR' "$tmp/err"
 ok $? "MPMD pi : map: no MPI error"
 
+# --help in one MPMD application only: the others hear of it, no hang in MPI's start-up (the
+# 120 s cap would give 124); rank 0 shows the help it was asked for, then every rank exits 2
+diff_args="pi midpoint: the ranks were started with different arguments (an MPMD launch with ':'?): every rank must run the same command"
+exact_line "MPMD, --help in app 1 only" "$diff_args" mpi 1 "$PI" midpoint -n 1e3 : -np 1 "$PI" midpoint --help
+mpi 1 "$PI" midpoint --help : -np 2 "$PI" midpoint -n 1e3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q '^usage: pi midpoint' "$tmp/out" && [ "$(grep -c '^pi' "$tmp/err")" -eq 1 ] &&
+    [ "$(grep '^pi' "$tmp/err")" = "$diff_args" ]
+ok $? "MPMD, --help in app 0 only: help shown, exit $rc, one line: $(grep -m1 '^pi' "$tmp/err")"
+
 # pi layout --json: one JSON object like every --json (with --expect-ranks: check fail, exit 1)
 "$PI" layout --json >"$tmp/out" 2>"$tmp/err"
 rc=$?
