@@ -20,7 +20,10 @@
  * The C library is not set up yet (no getenv): only envp, and nothing that allocates.
  */
 
-static char *hidden;          ///< the refused "OMP_NUM_THREADS=..." entry, until main
+/// The refused "OMP_NUM_THREADS=..." entry, until main.  volatile: a compiler may otherwise
+/// evaluate ompenv_restore at build time from the initial NULL (clang does, assuming nothing
+/// runs before constructors) and drop it.
+static char *volatile hidden;
 static char canonical[64];    ///< "OMP_NUM_THREADS=<digits><nested levels>" for libgomp
 
 /// The "OMP_NUM_THREADS=..." slot of envp, or NULL.
