@@ -93,7 +93,7 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
         par_finalize();
         return 2;
     }
-    /* one collective, the first of every process: max of h and of ~h gives max and min h */
+    /* one collective after the handshake: max of h and of ~h gives max and min h */
     uint64_t v[3] = {args_hash, ~args_hash, (uint64_t)verdict}, r[3];
     MPI_Allreduce(v, r, 3, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
     const int same = r[0] == ~r[1];
