@@ -147,6 +147,8 @@ PI_BIN=$tmp/bin "$SCALE" --method map -n 1e4 --layouts 1x1 --repeat 1 --out "$tm
 [ $? -eq 1 ] && grep -q '^map,strong,10000,1,1,.*,fail,' "$tmp/s6/results.csv"
 ok $? "map output that differs from the reference: check fail"
 
+# kill_ours: KILL what a failed stop left running of this test's own pi (by pid, its path is ours)
+kill_ours() { local p; p=$(pgrep -f "$tmp/bin/pi midpoint"); [ -z "$p" ] || kill -KILL $p; }
 # a stop signal during a run: mpirun and pi stopped before bench/scale ends (no waiting for
 # them here), the signal's own status, and the DIR this study created is gone
 for sig in TERM:143 INT:130; do
@@ -160,7 +162,7 @@ for sig in TERM:143 INT:130; do
     left=$(pgrep -af "$tmp/bin/pi midpoint")
     [ -z "$left" ] && [ ! -e "$tmp/s9" ] && [ "$st" -eq "${sig#*:}" ] && [ ! -s "$tmp/err" ]
     ok $? "SIG${sig%:*} during a run: mpirun and pi ended with it, exit ${sig#*:} ($st), DIR and temporary files gone"
-    [ -z "$left" ] || { diag "left running: $left"; pkill -KILL -f "$tmp/bin/pi midpoint"; }
+    [ -z "$left" ] || { diag "left running: $left"; kill_ours; }
 done
 # SIGINT at any moment of the start (tools, mpirun, MPI start-up): never lost, never a leftover
 good=0 res=""
@@ -175,7 +177,7 @@ for d in 0.05 0.15 0.3 0.45 0.6 0.8; do
     st=$?
     res="$res $d:$st"
     [ $st -eq 130 ] && [ -z "$(pgrep -f "$tmp/bin/pi midpoint")" ] && [ ! -e "$tmp/s9" ] && good=$((good + 1))
-    pkill -KILL -f "$tmp/bin/pi midpoint"
+    kill_ours
 done
 [ $good -eq 6 ] && [ ! -s "$tmp/err" ]
 ok $? "SIGINT 0.05 to 0.8 s after the start: exit 130 every time, nothing left running, no DIR (delay:status$res)"

@@ -5,7 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 cluster="$tmp/cluster"
-trap '"$TOP/tests/slurm/cluster.sh" stop "$cluster"; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap '"$TOP/tests/slurm/cluster.sh" stop "$cluster"; mountpoint -q "$tmp/small" && umount "$tmp/small"
+      [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 P=$tmp/prefix
 share=$P/share/pi-workshop-mpi
 tag=$(cd "$TOP" && git describe --tags --match 'v[0-9]*' 2>/dev/null)
@@ -141,6 +142,24 @@ ok $? "make install FORCE=1 over it: replaced, said so, and now listed in the ma
 make -s -C "$TOP" install PREFIX="$P3" >"$tmp/install.log" 2>&1 && make -s -C "$TOP" uninstall PREFIX="$P3" >>"$tmp/install.log" 2>&1
 [ $? -eq 0 ] && [ -z "$(find "$P3" -type f)" ] && [ -d "$P3/bin" ] && [ ! -e "$P3/share" ]
 ok $? "then install again (its own files: no FORCE needed) and uninstall: every file gone, P/bin (there before) kept"
+
+mkdir -p "$tmp/small"
+mount_small "$tmp/small"
+if [ "$mounted" != yes ]; then
+    echo "ok $((tap_n += 1)) # SKIP $mounted"
+else
+    make -s -C "$TOP" install PREFIX="$tmp/small/p" >"$tmp/install.log" 2>&1
+    rc=$?
+    grep -q '^install: cannot write .*: No space left on device$' "$tmp/install.log" &&
+        [ "$(grep -c '^install:' "$tmp/install.log")" -eq 1 ] && [ -z "$(find "$tmp/small" -name '*.tmp*')" ]
+    st=$?
+    make -s -C "$TOP" uninstall PREFIX="$tmp/small/p" >>"$tmp/install.log" 2>&1
+    urc=$?
+    [ $rc -ne 0 ] && [ $st -eq 0 ] && [ $urc -eq 0 ] && [ -z "$(ls -A "$tmp/small")" ]
+    ok $? "make install on a full 1 MiB disk: one line with the reason, no temporary; uninstall then removes all it wrote ($rc)"
+    [ $rc -ne 0 ] && [ $st -eq 0 ] || diag "$(cat "$tmp/install.log")"
+    umount "$tmp/small"
+fi
 
 # ---- the installed scripts run from any directory ---------------------------------------------
 env SLURM_JOB_ID=7 SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES= \
