@@ -180,7 +180,7 @@ lmod_shell() {
         ". '$lmod_init' && module use '$P/share/modulefiles' && $1"
 }
 if [ -z "$lmod_init" ]; then
-    for i in 1 2 3 4; do echo "ok $((tap_n += 1)) # SKIP no Lmod (Debian: lmod)"; done
+    for i in 1 2 3 4 5; do echo "ok $((tap_n += 1)) # SKIP no Lmod (Debian: lmod)"; done
 else
     out=$(lmod_shell 'module load pi-workshop-mpi && echo "which $(command -v pi)" && echo "root $PI_ROOT" &&
                       pi --version | head -n 1 && module -t list 2>&1')
@@ -199,6 +199,15 @@ else
     out=$(lmod_shell "module use '$tmp/depmods' && module load pi-workshop-mpi && echo \$PIW_DEP \$PI_ROOT")
     [ "$out" = "loaded /opt/piw/share/pi-workshop-mpi" ]
     ok $? "Lmod: a modulefile installed with MODULE_DEPENDS loads its dependency first ($out)"
+    make -s -C "$TOP" install PREFIX="$SP" >/dev/null 2>&1
+    out=$(env -i HOME="$tmp" PATH=/usr/local/bin:/usr/bin:/bin LMOD_ALLOW_ROOT_USE=yes SP="$SP" bash -c \
+        ". '$lmod_init' && module use \"\$SP/share/modulefiles\" && module load pi-workshop-mpi &&
+         echo \"which \$(command -v pi)\" && echo \"root \$PI_ROOT\" && pi --version | head -n 1")
+    [ $? -eq 0 ] && grep -qxF "which $SP/bin/pi" <<<"$out" && grep -qxF "root $SP/share/pi-workshop-mpi" <<<"$out" &&
+        grep -qx "pi (pi-workshop-mpi) $version" <<<"$out"
+    ok $? "Lmod: the module installed with PREFIX='victim.txt opt pi' (a space) loads: pi and PI_ROOT there"
+    [ $? -eq 0 ] || diag "$out"
+    make -s -C "$TOP" uninstall PREFIX="$SP" >/dev/null 2>&1
 fi
 
 # ---- an installed script on the private Slurm, submitted from elsewhere -----------------------
