@@ -58,7 +58,7 @@ TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) $(MPICC)
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
-                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
+                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl python3 time \
                 slurm-wlm munge libomp-dev gnuplot-nox lmod
 
 # Sources by folder: kernels/ (pure C + OpenMP, one static library), drivers/common/ (the MPI
