@@ -76,7 +76,7 @@ sys.exit(1)' "$1"
 # jtrue PERL_EXPR < JSON: the expression, over the decoded object $d (perl JSON::PP), is true.
 jtrue() { perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); exit !(eval $ARGV[0])' "$1"; }
 
-# The header of bench/scale's results.csv (tests/scale.t, tests/slurm.t).
+# The header of bench/scale's results.csv (tests/bench/scale.t, tests/slurm/slurm.t).
 scale_header=method,mode,n,ranks,threads,workers,hosts,oversubscribed,seconds_min,seconds_median,seconds_max,rate,speedup,efficiency,karp_flatt,pi,check,git
 
 # png_ok FILE: FILE starts with the PNG signature and has more than 10 kB (a drawn plot).
