@@ -29,7 +29,7 @@ done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 # mpi NP CMD...: run CMD under mpirun with NP ranks (oversubscribed: 2 cores here), 120 s cap.
 mpi() { local np=$1; shift; timeout 120 "$MPIRUN" --oversubscribe -np "$np" "$@"; }
 
-# The Python that reads JSON for jfield: Debian's own when present (a pyenv shim may lack it).
+# The Python of jfield and the tests' scanners: Debian's own when present (a pyenv shim may not be).
 if [ -x /usr/bin/python3 ]; then JSON_PY=/usr/bin/python3; else JSON_PY=python3; fi
 
 # jfield KEY < JSON: the value of KEY in the first JSON object of the input (the whole input, else
