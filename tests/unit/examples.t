@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# examples.t - every bin/pi, bin/map and bin/workshop example in the READMEs' sh blocks runs, at small sizes, and exits 0.
+# examples.t - every bin/pi, bin/map and bin/workshop example of the READMEs runs as printed, at small sizes, and exits 0.
 . "$(dirname "$0")/../lib.sh"
 
 tmp=$(mktemp -d)
@@ -29,11 +29,20 @@ print(re.sub(r"(^|\s)mpirun ", r"\1" + mpirun + " --oversubscribe ", cmd))
 EOF
 }
 
-# the example lines, comments cut, each once: in ```sh blocks of every README, those that run a program
-examples=$(for f in "$TOP"/README.md "$TOP"/*/README.md "$TOP"/*/*/README.md; do
-    awk '/^```sh/ { on = 1; next } /^```/ { on = 0 } on' "$f"
-done | sed -E 's/[[:space:]]+#.*$//; s/[[:space:]]+$//' | grep -E '(^|[ ;])bin/(pi|map|workshop)( |$)' | sort -u)
-[ "$(grep -c . <<<"$examples")" -ge 20 ]
+# the examples, each once: the lines of every README's ```sh blocks that run a program (comments
+# cut), and the `...` spans of its prose that do (`bin/pi layout`; not a bare name, not [optional])
+examples=$(cat "$TOP"/README.md "$TOP"/*/README.md "$TOP"/*/*/README.md | "$JSON_PY" -c '
+import re, sys
+text = sys.stdin.read()
+for block in re.findall(r"^```sh\n(.*?)^```", text, re.S | re.M):
+    for line in block.splitlines():
+        line = re.sub(r"\s+#.*$", "", line).strip()
+        if re.search(r"(^|[ ;])bin/(pi|map|workshop)( |$)", line):
+            print(line)
+prose = re.sub(r"```.*?```", "", text, flags=re.S).replace("\n", " ")
+for span in re.findall(r"`((?:[A-Z_]+=\S+ )*(?:mpirun [^`]*?)?bin/(?:pi|map|workshop) [^`\[]+)`", prose):
+    print(span.strip())' | sort -u)
+[ "$(grep -c . <<<"$examples")" -ge 40 ]
 ok $? "found $(grep -c . <<<"$examples") example lines that run bin/pi, bin/map or bin/workshop"
 while IFS= read -r line; do
     run=$(small "$line")
