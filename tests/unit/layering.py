@@ -73,7 +73,8 @@ def includes(root, path, code):
         if path.startswith("tests/"):
             here.append("drivers/map")                # the unit tests' extra -I (Makefile)
         hit = None
-        for d in here + list(SEARCH):
+        # then every program's folder: a bare name that only another program has is that program's
+        for d in here + list(SEARCH) + [f"drivers/{p}" for p in PROGRAMS]:
             cand = os.path.normpath(os.path.join(d, name))
             if os.path.isfile(os.path.join(root, cand)) or cand == "build/buildinfo.h":
                 hit = cand
