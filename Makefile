@@ -58,8 +58,8 @@ TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) $(MPICC)
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
-                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl python3 time \
-                slurm-wlm munge libomp-dev gnuplot-nox lmod
+                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
+                slurm-wlm munge libomp-dev gnuplot-nox lmod python3
 
 # Sources by folder: kernels/ (pure C + OpenMP, one static library), drivers/common/ (the MPI
 # layer and what the programs share), one folder per program (drivers/pi, drivers/map,
