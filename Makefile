@@ -45,7 +45,7 @@ LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -ln
 PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lm
 TEST_LIBS  := $(shell pkg-config --libs mpfr gmp 2>/dev/null || echo -lmpfr -lgmp)
 # The sanitizer build also uses a plain -march=x86-64 (SSE2, no FMA units):
-# its results must match the optimized build's bit for bit (tests/sanitize.t).
+# its results must match the optimized build's bit for bit (tests/pi/sanitize.t).
 SAN_FLAGS  := -O1 -march=x86-64 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 
