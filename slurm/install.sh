@@ -53,7 +53,7 @@ check_env() {
 # read_manifest: OLD_SUMS and OLD_DIRS from an existing manifest; 1 when there is none.
 read_manifest() {
     [ -e "$MANIFEST" ] || [ -L "$MANIFEST" ] || return 1
-    [ -f "$MANIFEST" ] && [ ! -L "$MANIFEST" ] || fail "$MANIFEST is not a regular file: not ours, left alone"
+    if [ ! -f "$MANIFEST" ] || [ -L "$MANIFEST" ]; then fail "$MANIFEST is not a regular file: not ours, left alone"; fi
     local line n=0 kind a b
     while IFS= read -r line || [ -n "$line" ]; do
         n=$((n + 1))
@@ -191,17 +191,19 @@ carry_over() {
 # about to be replaced (so an install stopped half-way still owns every file it touched).
 write_manifest() {
     local tmpf="$ROOT/$SHARE/.MANIFEST.tmp.$$" e path s d
-    {
+    if ! {
         echo "$MANIFEST_HEAD"
         echo "# version $VERSION; make uninstall removes a file only while its sha256 matches"
         for d in "${!OLD_DIRS[@]}"; do echo "dir $d"; done | sort
         for path in "${!NEW_SUM[@]}"; do
             echo "file ${NEW_SUM[$path]} $path"
             if [ "$1" = 1 ]; then for s in ${OLD_SUMS[$path]-}; do echo "file $s $path"; done; fi
-        done | sort -k 3
+        done | sort -k 3 | uniq
         for e in "${KEEP[@]}"; do echo "file ${e#*$'\t'} ${e%%$'\t'*}"; done
-    } >"$tmpf" 2>"$WORK/err" && sync "$tmpf" 2>"$WORK/err" && mv -f "$tmpf" "$MANIFEST" 2>"$WORK/err" ||
-        { rm -f "$tmpf"; fail "cannot write $MANIFEST: $(reason "$(cat "$WORK/err")")"; }
+    } >"$tmpf" 2>"$WORK/err" || ! sync "$tmpf" 2>"$WORK/err" || ! mv -f "$tmpf" "$MANIFEST" 2>"$WORK/err"; then
+        rm -f "$tmpf"
+        fail "cannot write $MANIFEST: $(reason "$(cat "$WORK/err")")"
+    fi
 }
 
 # make_dirs: the directories install needs; those it creates are listed in the manifest.
@@ -270,7 +272,7 @@ do_uninstall() {
     done
     err=$(rm -f "$MANIFEST" 2>&1) || fail "cannot remove $MANIFEST: $(reason "$err")"
     for d in "${dirs[@]}"; do
-        [ -n "$d" ] && [ -d "$(dir_path "$d")" ] || continue
+        if [ -z "$d" ] || [ ! -d "$(dir_path "$d")" ]; then continue; fi
         rmdir "$(dir_path "$d")" 2>/dev/null && continue
         kept_dirs[$(dir_path "$d")]=1
         only_kept "$(dir_path "$d")" || echo "$CMD: keeping the directory $(dir_path "$d"): not empty"
