@@ -179,6 +179,10 @@ rc=$?
     [ "$(grep '^pi' "$tmp/err")" = "$diff_args" ]
 ok $? "MPMD, --help in app 0 only: help shown, exit $rc, one line: $(grep -m1 '^pi' "$tmp/err")"
 
+exact_line "MPMD pi : map --help" \
+    "pi midpoint: the launch runs different programs (map and pi: an MPMD launch with ':'?): every rank must run the same program" \
+    mpi 1 "$PI" midpoint -n 1e3 : -np 1 "$BIN/map" --help
+
 # pi layout --json: one JSON object like every --json (with --expect-ranks: check fail, exit 1)
 "$PI" layout --json >"$tmp/out" 2>"$tmp/err"
 rc=$?
