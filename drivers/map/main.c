@@ -443,8 +443,10 @@ static int agree_threads(const map_opts *o)
 
 int main(int argc, char **argv)
 {
+    stop_install();                           /* first: signals while MPI starts clean up */
     map_opts o = {.printer = par_launch_rank() == 0};
     int rc = parse(argc, argv, &o);
+    stop_settle();
     if (rc < 0 && o.printer && report_finish_stdout("map"))
         return 1;                             /* --help or --list lost */
     if (rc < 0)

@@ -13,7 +13,6 @@
 #include <omp.h>
 #include <sched.h>
 
-#include "ckpt.h"
 #include "cli.h"
 #include "outfile.h"
 #include "par.h"
@@ -474,6 +473,7 @@ int main(int argc, char **argv)
     int64_t expect = 0;
     int rc, same;
 
+    stop_install();                  /* first: no stop signal is lost, even while MPI starts */
     /* Reports are held in one buffer and flushed once at the end, so a failure to write
      * them is seen there with its reason (bulk output goes through report_write_stdout). */
     if (c.printer)
@@ -496,6 +496,7 @@ int main(int argc, char **argv)
     }
     if (rc == 1)
         return 1;
+    stop_settle();                   /* without --checkpoint every stop signal ends the run */
     /* decided before MPI starts, from the same command line on every rank (checked) */
     if ((rc = par_start(&argc, &argv, par_hash_args(argc, argv), rc, c.prog)) != 0) {
         free(opts);
@@ -515,8 +516,6 @@ int main(int argc, char **argv)
     free(opts);
     if (c.printer && report_finish_stdout(c.prog))
         rc = 1;
-    else if (c.printer)
-        ckpt_remove_finished(c.prog); /* the result is out: a finished run's checkpoint goes */
     rc = par_bcast_int(rc);          /* also: every message is out before anyone exits */
     par_finalize();
     return rc;
