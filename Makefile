@@ -124,12 +124,14 @@ endef
 $(foreach p,$(PROGRAMS),$(eval $(call program,$(p),$(BUILD),$(BIN)/$(p),$$(CFLAGS),$$(MPICC))))
 $(foreach p,$(PROGRAMS),$(eval $(call program,$(p),$(BUILD)/san,$(BUILD)/san/bin/$(p),$$(CFLAGS) $$(SAN_FLAGS),$$(MPICC))))
 
-# unit tests: one binary each, the kernels' library + the MPI-free driver parsers
+# unit tests: one binary each, the kernels' library + the MPI-free driver parsers, outfile
 $(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/tap.o \
-                       $(BUILD)/drivers/common/cli.o $(BUILD)/drivers/map/records.o $(BUILD)/libkernels.a
+                       $(BUILD)/drivers/common/cli.o $(BUILD)/drivers/common/outfile.o \
+                       $(BUILD)/drivers/map/records.o $(BUILD)/libkernels.a
 	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) $(PI_LDLIBS) -o $@
 $(BUILD)/san/tests/unit/test_%: $(BUILD)/san/tests/unit/test_%.o $(BUILD)/san/tests/unit/tap.o \
-                           $(BUILD)/san/drivers/common/cli.o $(BUILD)/san/drivers/map/records.o \
+                           $(BUILD)/san/drivers/common/cli.o $(BUILD)/san/drivers/common/outfile.o \
+                           $(BUILD)/san/drivers/map/records.o \
                            $(BUILD)/san/libkernels.a
 	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(TEST_LIBS) \
 	    $(PI_LDLIBS) -o $@

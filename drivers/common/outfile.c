@@ -106,6 +106,7 @@ static void install(int m)
         return;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;       /* a remembered or asking signal leaves MPI's calls be */
     sigfillset(&sa.sa_mask);        /* no second signal interrupts the removal */
     mode = m;
     for (int i = 0; i < N_STOP; i++)

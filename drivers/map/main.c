@@ -85,7 +85,8 @@ static void usage(FILE *f)
             "  OMP_NUM_THREADS=8 map sleep delays.txt\n"
             "\n"
             "exit status: 0 success, 1 I/O failure (map: cannot write FILE: reason), 2 usage or\n"
-            "input error, killed by the signal's status after SIGINT, SIGTERM, SIGHUP, SIGPIPE\n");
+            "input error, killed by the signal's status after SIGINT, SIGTERM, SIGHUP, SIGPIPE,\n"
+            "SIGUSR1, SIGUSR2, SIGALRM or SIGXCPU (every temporary removed first)\n");
 }
 
 static int fail(const map_opts *o, const char *fmt, const char *a, const char *b)

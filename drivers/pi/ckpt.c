@@ -81,6 +81,8 @@ void ckpt_usage(void)
            "                    exit status 75; the same command with FILE resumes, on any\n"
            "                    ranks x threads layout, and prints exactly the result of\n"
            "                    an uninterrupted run; FILE is removed when the run is done\n"
+           "                    (a symlink: its target); while a run uses FILE it holds a\n"
+           "                    lock on FILE.lock and another run on FILE is refused\n"
            "      --checkpoint-every S\n"
            "                    seconds between saves (default 300; 0: after every step)\n"
            "      --keep-checkpoint\n"
