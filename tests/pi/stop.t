@@ -21,16 +21,21 @@ caught() {
 }
 # ranks PID: the rank processes mpirun PID started (its children)
 ranks() { local k=""; read -r k <"/proc/$1/task/$1/children" 2>/dev/null; echo $k; }
-# all_caught PID N: mpirun PID has its N ranks, every one with its handlers installed
+# all_caught PID N: mpirun PID has its N ranks, every one with its handlers installed; no fork
 all_caught() {
-    local p
-    [ "$(ranks "$1" | wc -l)" -eq "$2" ] || return 1
-    for p in $(ranks "$1"); do caught "$p" || return 1; done
+    local k="" p n=0
+    read -r k <"/proc/$1/task/$1/children" 2>/dev/null
+    for p in $k; do caught "$p" || return 1; n=$((n + 1)); done
+    [ "$n" -eq "$2" ]
 }
 # rank0 PID: the rank 0 process of mpirun PID
 rank0() { local p; for p in $(ranks "$1"); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=0' && echo "$p"; done; }
+# nap S: sleep S seconds without starting a process (read's timeout on a FIFO nobody writes)
+mkfifo "$tmp/.nap"
+exec 9<>"$tmp/.nap"
+nap() { read -r -t "$1" -u 9 _; }
 # await COND...: poll COND every 10 ms for at most 60 s; its status
-await() { for _ in $(seq 6000); do "$@" && return 0; sleep 0.01; done; return 1; }
+await() { for _ in $(seq 6000); do "$@" && return 0; nap 0.01; done; return 1; }
 # reap PID: wait for the background job PID (at most 60 s, then SIGKILL it and its children); status in $rc
 reap() {
     await eval "! kill -0 $1 2>/dev/null" || { kill -KILL $(ranks "$1") "$1" 2>/dev/null; diag "killed a hung run"; }
@@ -178,23 +183,23 @@ bad=""
 for d in 0 0.002 0.005 0.01 0.015 0.02 0.03 0.04 0.05 0.06; do
     "$PI" "${LONG[@]}" --checkpoint "$CK" >a.out 2>a.err &
     a=$!
-    for _ in $(seq 200000); do caught $a && break; done
+    for _ in $(seq 30000); do caught $a && break; nap 0.001; done
     [ "$d" = 0 ] || sleep "$d"
-    [ -e "$CK" ] || early=$((early + 1))
+    [ -e "$CK.lock" ] || early=$((early + 1))   # not yet: MPI still starting
     kill -USR1 $a
     reap $a
     [ $rc -eq 75 ] && [ "$(grep -c "stopped by SIGUSR1: checkpoint saved in $CK" a.err)" -eq 1 ] && [ -e "$CK" ] || bad="$bad $d:$rc"
 done
 [ -z "$bad" ]
-ok $? "alone, SIGUSR1 0-60 ms after start (10 tries, $early before the first save): every one exit 75 with its checkpoint${bad:+; failed (delay:exit):$bad}"
+ok $? "alone, SIGUSR1 0-60 ms after start (10 tries, $early before MPI had started): every one exit 75 with its checkpoint${bad:+; failed (delay:exit):$bad}"
 early=0
 bad=""
 for d in 0 0.005 0.01 0.02 0.03 0.04 0.05 0.06; do
     "$MPIRUN" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" >a.out 2>a.err &
     a=$!
-    for _ in $(seq 200000); do all_caught $a 2 && break; done
+    for _ in $(seq 30000); do all_caught $a 2 && break; nap 0.001; done
     [ "$d" = 0 ] || sleep "$d"
-    [ -e "$CK" ] || early=$((early + 1))
+    [ -e "$CK.lock" ] || early=$((early + 1))   # not yet: MPI still starting
     kill -USR1 $a
     reap $a
     [ $rc -eq 75 ] && [ "$(grep -c "stopped by SIGUSR1: checkpoint saved in $CK" a.err)" -eq 1 ] && [ -e "$CK" ] || bad="$bad $d:$rc"
