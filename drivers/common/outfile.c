@@ -38,7 +38,6 @@ static char cleanup_path[CLEANUP_SLOTS][OUTFILE_PATH_MAX]; ///< temporaries to r
 static volatile sig_atomic_t cleanup_used[CLEANUP_SLOTS];  ///< 1 own, 2 a peer's, 0 free
 static volatile sig_atomic_t mode = ENDS;   ///< UNDECIDED from stop_install until decided
 static volatile sig_atomic_t pending_stop;  ///< first asking signal while UNDECIDED
-static volatile sig_atomic_t pending_end;   ///< first other signal while UNDECIDED
 static volatile sig_atomic_t asked;         ///< the signal that asked to stop, or 0
 static int installed;                       ///< 1 once the handlers are in place
 static unsigned name_count;                 ///< temporaries' names chosen by this process
@@ -75,13 +74,12 @@ static void end_by(int sig)
     _exit(128 + sig);
 }
 
+/// The one handler of the table: remember, ask to stop, or end the run (see outfile.h).
 static void on_signal(int sig)
 {
-    if (mode == UNDECIDED) {        /* options not parsed yet: decided by stop_catch/settle */
-        if (asks_stop(sig) && !pending_stop)
+    if (mode == UNDECIDED && asks_stop(sig)) {  /* options not parsed yet: stop_catch or */
+        if (!pending_stop)                     /* stop_settle decides what it means */
             pending_stop = sig;
-        else if (!asks_stop(sig) && !pending_end)
-            pending_end = sig;
         return;
     }
     if (mode == ASKS && asks_stop(sig)) {
@@ -123,8 +121,6 @@ void stop_install(void)
 void stop_catch(void)
 {
     install(ENDS);
-    if (pending_end)
-        end_by(pending_end);
     if (pending_stop)
         asked = pending_stop;
     mode = ASKS;
@@ -136,8 +132,8 @@ void stop_settle(void)
     if (mode != UNDECIDED)
         return;
     mode = ENDS;
-    if (pending_end || pending_stop)
-        end_by(pending_end ? pending_end : pending_stop);
+    if (pending_stop)
+        end_by(pending_stop);
 }
 
 int stop_signal(void)

@@ -73,8 +73,9 @@ void outfile_discard(outfile *o);
  * Stop signals: ONE table (outfile.c) of the signals that stop a run -- SIGINT, SIGTERM,
  * SIGUSR1 (they may ask a checkpointed run to save and stop), SIGHUP, SIGPIPE, SIGUSR2,
  * SIGALRM, SIGXCPU -- installed by stop_install as the first thing every program does, and
- * ONE registry of temporaries.  Until the program has parsed its options a signal is only
- * remembered; then stop_catch (a checkpointed run) or stop_settle (any other) decides:
+ * ONE registry of temporaries.  Until the program has parsed its options SIGINT, SIGTERM and
+ * SIGUSR1 are only remembered; then stop_catch (a checkpointed run) or stop_settle (any
+ * other) decides.  A signal of the table
  *   - ends the run: every registered temporary is removed and the signal is raised again
  *     with its default action (exit status 128 + signal);
  *   - with stop_catch, SIGINT, SIGTERM and SIGUSR1 only ask to stop at the next safe point
@@ -82,12 +83,12 @@ void outfile_discard(outfile *o);
  *     once, since this process may never get further (its peer is dead, SIGKILL follows).
  */
 
-/// Install the table's handlers, remembering any signal until stop_catch or stop_settle
-/// decides.  Call it first in main, before MPI starts.
+/// Install the table's handlers, remembering SIGINT, SIGTERM and SIGUSR1 until stop_catch or
+/// stop_settle decides.  Call it first in main, before MPI starts.
 void stop_install(void);
 
 /// A checkpointed run: from now on SIGINT, SIGTERM and SIGUSR1 (also one that came before)
-/// ask to stop; the other signals of the table end the run.
+/// ask to stop; the other signals of the table end the run (as they always do).
 void stop_catch(void);
 
 /// Any other run: every signal of the table ends it (one that came before: now).  Nothing if
