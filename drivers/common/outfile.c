@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* O_DIRECTORY */
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 enum { CLEANUP_SLOTS = 16, MAX_LINKS = 40, NAME_TRIES = 100 };
+/// The letters of a temporary's six-letter suffix (mkstemp's).
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 /// One signal that stops a run.
 typedef struct {
@@ -237,7 +240,7 @@ int outfile_resolve(const char *path, char *out)
 /// counter) into o->tmp, not created.  0 or ENAMETOOLONG.
 static int pick_name(outfile *o)
 {
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static const char abc[] = ALNUM;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     uint64_t x = ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
@@ -362,6 +365,30 @@ int outfile_lock_take(const char *path, outfile_lock *l, char *holder, size_t le
     }
     snprintf(holder, len, "host and pid unknown");
     return EAGAIN;
+}
+
+int outfile_sweep(const char *target, char *last, size_t len)
+{
+    char dir[OUTFILE_PATH_MAX], path[OUTFILE_PATH_MAX];
+    const char *slash = strrchr(target, '/'), *base = slash ? slash + 1 : target;
+    const size_t blen = strlen(base);
+    int n = 0;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - target) + 1 : 1, slash ? target : ".");
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        const char *name = e->d_name;
+        if (strlen(name) != blen + 11 || strncmp(name, base, blen) ||
+            strncmp(name + blen, ".tmp.", 5) || strspn(name + blen + 5, ALNUM) != 6)
+            continue;               /* only names pick_name makes: target.tmp.XXXXXX */
+        if (snprintf(path, sizeof path, "%s%s", slash ? dir : "", name) >= (int)sizeof path)
+            continue;
+        if (unlink(path) == 0 && ++n)
+            snprintf(last, len, "%s", path);
+    }
+    closedir(d);
+    return n;
 }
 
 void outfile_lock_release(outfile_lock *l)

@@ -46,6 +46,11 @@ int outfile_resolve(const char *path, char *out);
 /// holder, len bytes); or another errno.
 int outfile_lock_take(const char *path, outfile_lock *l, char *holder, size_t len);
 
+/// Remove the temporaries "target.tmp.XXXXXX" that writers which died before anyone could
+/// clean up left beside target (call it only while holding target's lock: no live writer
+/// then).  The number removed; the last one's name into last (len bytes).
+int outfile_sweep(const char *target, char *last, size_t len);
+
 /// Remove the lock file and release the lock (nothing if l->fd < 0).
 void outfile_lock_release(outfile_lock *l);
 

@@ -291,6 +291,9 @@ static int open_file(const ckpt_opts *k, const ckpt_run_id *id, const pi_common 
     if (!e && (e = outfile_lock_take(target, &r->lock, holder, sizeof holder)) == EAGAIN)
         return pi_usage_error(c, "checkpoint %s is in use by another run (%s): wait for it to "
                               "end or give another --checkpoint FILE", k->path, holder);
+    if (!e && outfile_sweep(target, holder, sizeof holder) > 0) /* the lock is ours: no writer */
+        fprintf(stderr, "%s: note: removed %s, left by a run that died while saving\n",
+                c->prog, holder);
     if (!e && !(rc = load_state(k, id, c, target, done, total)))
         e = outfile_plan(target, &r->file);
     if (!rc && !e && r->file.in_place)

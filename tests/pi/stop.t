@@ -77,6 +77,7 @@ await eval "grep -q ' $a\$' '$CK.lock' 2>/dev/null"
 kill -KILL $a
 reap $a
 held=$(cat "$CK.lock" 2>/dev/null)
+echo "half a checkpoint" >"$CK.tmp.Zz9Yy8"     # as a run SIGKILLed on every rank at once leaves
 "$MPIRUN" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" >b.out 2>b.err &
 b=$!
 # lock_is_new: the lock file is there again and no longer the dead run's
@@ -86,6 +87,8 @@ kill -USR1 $b
 reap $b
 [ -n "$held" ] && [ $rc -eq 75 ] && grep -q "stopped by SIGUSR1: checkpoint saved in $CK" b.err && ! has_temp
 ok $? "a lock file left by a SIGKILLed run ($held) does not block the next run: it resumes, stops on SIGUSR1 (exit $rc)"
+[ "$(grep -c "^pi midpoint: note: removed $CK.tmp.Zz9Yy8, left by a run that died while saving$" b.err)" -eq 1 ]
+ok $? "... and, holding the lock, it removes a temporary a dead run left (said once)"
 
 diag "${SECONDS}s"
 # ---- SIGKILL of rank 0 inside a save: the surviving rank removes the temporary -------------------
