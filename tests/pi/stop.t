@@ -19,17 +19,32 @@ caught() {
     done <"/proc/$1/status" 2>/dev/null
     return 1
 }
-# ranks PID: the rank processes mpirun PID started (its children)
-ranks() { local k=""; read -r k <"/proc/$1/task/$1/children" 2>/dev/null; echo $k; }
-# all_caught PID N: mpirun PID has its N ranks, every one with its handlers installed; no fork
-all_caught() {
-    local k="" p n=0
+# find_ranks PID: the rank processes launcher PID started into $RANKS (its children, or its
+# Hydra proxy's); no fork
+find_ranks() {
+    local k="" kk="" p comm
+    RANKS=""
     read -r k <"/proc/$1/task/$1/children" 2>/dev/null
-    for p in $k; do caught "$p" || return 1; n=$((n + 1)); done
+    for p in $k; do
+        comm=""
+        read -r comm <"/proc/$p/comm" 2>/dev/null
+        case $comm in
+        hydra_pmi_prox*) read -r kk <"/proc/$p/task/$p/children" 2>/dev/null; RANKS="$RANKS $kk" ;;
+        *) RANKS="$RANKS $p" ;;
+        esac
+    done
+}
+# ranks PID: the same, printed
+ranks() { find_ranks "$1"; echo $RANKS; }
+# all_caught PID N: launcher PID has its N ranks, every one with its handlers installed; no fork
+all_caught() {
+    local p n=0
+    find_ranks "$1"
+    for p in $RANKS; do caught "$p" || return 1; n=$((n + 1)); done
     [ "$n" -eq "$2" ]
 }
 # rank0 PID: the rank 0 process of mpirun PID
-rank0() { local p; for p in $(ranks "$1"); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=0' && echo "$p"; done; }
+rank0() { local p; for p in $(ranks "$1"); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxE '(OMPI_COMM_WORLD_RANK|PMI_RANK)=0' && echo "$p"; done; }
 # nap S: sleep S seconds without starting a process (read's timeout on a FIFO nobody writes)
 mkfifo "$tmp/.nap"
 exec 9<>"$tmp/.nap"
@@ -93,7 +108,7 @@ ok $? "... and, holding the lock, it removes a temporary a dead run left (said o
 diag "${SECONDS}s"
 # ---- SIGKILL of rank 0 inside a save: the surviving rank removes the temporary -------------------
 export PI_TEST_SAVE_DELAY=5            # test-only: rank 0 waits 5 s between writing and renaming
-"$MPIRUN" --oversubscribe -x PI_TEST_SAVE_DELAY -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" --checkpoint-every 0 >b.out 2>b.err &
+"$MPIRUN" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" --checkpoint-every 0 >b.out 2>b.err &
 b=$!
 await has_temp
 cp "$CK" inside.ckpt                   # the previous checkpoint, while the next one is being written
