@@ -54,7 +54,7 @@ await() { for _ in $(seq 6000); do "$@" && return 0; nap 0.01; done; return 1; }
 # reap PID: wait for the background job PID (at most 60 s, then SIGKILL it and its children); status in $rc
 reap() {
     await eval "! kill -0 $1 2>/dev/null" || { kill -KILL $(ranks "$1") "$1" 2>/dev/null; diag "killed a hung run"; }
-    wait "$1"
+    wait "$1" 2>/dev/null   # no job notice ("User defined signal 1") on stderr
     rc=$?
 }
 # gone PIDS...: none of the processes is left (given a moment to be reaped)
