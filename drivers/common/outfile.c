@@ -342,6 +342,8 @@ int outfile_lock_take(const char *path, outfile_lock *l, char *holder, size_t le
             const int e = errno == EACCES ? EAGAIN : errno;
             if (e == EAGAIN)
                 lock_holder(fd, holder, len);
+            else if (fstat(fd, &a) == 0 && a.st_size == 0)
+                unlink(l->path);    /* no locks here: leave no empty lock file behind */
             close(fd);
             return e;
         }

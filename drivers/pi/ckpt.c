@@ -291,6 +291,11 @@ static int open_file(const ckpt_opts *k, const ckpt_run_id *id, const pi_common 
     if (!e && (e = outfile_lock_take(target, &r->lock, holder, sizeof holder)) == EAGAIN)
         return pi_usage_error(c, "checkpoint %s is in use by another run (%s): wait for it to "
                               "end or give another --checkpoint FILE", k->path, holder);
+    if (e == ENOLCK || e == EOPNOTSUPP || e == ENOSYS) {  /* a file system without locks */
+        fprintf(stderr, "%s: warning: cannot lock checkpoint %s (%s): another run on it "
+                "would not be refused\n", c->prog, k->path, strerror(e));
+        e = 0;
+    }
     if (!e && outfile_sweep(target, holder, sizeof holder) > 0) /* the lock is ours: no writer */
         fprintf(stderr, "%s: note: removed %s, left by a run that died while saving\n",
                 c->prog, holder);
@@ -449,7 +454,7 @@ static int is_link(const ckpt_opts *k, const ckpt_result *r)
 
 void ckpt_finish(const ckpt_opts *k, ckpt_result *r, const pi_common *c)
 {
-    if (!k->path[0] || r->lock.fd < 0)
+    if (!k->path[0] || !r->file.target[0])
         return;
     /* the result is out (written, not only buffered) before the checkpoint goes */
     if (!k->keep && report_write_stdout("", 0) == 0 && unlink(r->file.target) != 0 &&
