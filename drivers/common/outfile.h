@@ -17,7 +17,7 @@ typedef struct {
                                    ///< 0666 & ~umask)
 } outfile;
 
-/// A file's advisory lock, held by one process until outfile_unlock or its death.
+/// A file's advisory lock, held by one process until outfile_lock_release or its death.
 typedef struct {
     char path[OUTFILE_PATH_MAX]; ///< the lock file: the locked file's name + ".lock"
     int fd;                      ///< open and locked (fcntl F_SETLK), or -1
