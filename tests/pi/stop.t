@@ -188,6 +188,16 @@ for sig in USR1 USR2 ALRM XCPU; do
         has_temp && { diag "left: $(temps . | tr '\n' ' ')"; rm -f pi.txt.tmp.*; }
     done
 done
+# pi chudnovsky --digits -o writes through the same code (drivers/pi/digits.c)
+for c in "USR1 0" "XCPU 2"; do
+    sig=${c% *} np=${c#* }
+    echo "previous output" >pi.txt
+    hit "$sig" "$np" "$PI" chudnovsky --digits 5000000 -o pi.txt
+    [ "$np" = 0 ] && [ $rc -eq $((128 + $(num $sig))) ] || [ "$np" = 2 ] && [ $rc -ne 0 ]
+    [ $? -eq 0 ] && [ "$(cat pi.txt)" = "previous output" ] && ! has_temp && gone $pids
+    ok $? "SIG$sig to pi chudnovsky --digits -o ($([ $np = 0 ] && echo alone || echo "mpirun -np $np")): exit $rc, previous file intact, no temporary, no process left"
+    has_temp && { diag "left: $(temps . | tr '\n' ' ')"; rm -f pi.txt.tmp.*; }
+done
 rm -f core core.*
 
 diag "${SECONDS}s"
