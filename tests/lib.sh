@@ -10,7 +10,16 @@ BUILD=${BUILD:-build}
 BIN=${BIN:-$TOP/bin}
 case $BIN in /*) ;; *) BIN=$TOP/$BIN ;; esac
 PI=${PI:-$BIN/pi}
-MPIRUN=${MPIRUN:-mpirun}
+# MPIRUN: the launcher (Open MPI's mpirun, MPICH's mpiexec.mpich, ...); slurm/mpilaunch, the one
+# place that knows its dialect, turns neutral options into its own; MPI_FLAVOR (openmpi, mpich or
+# intel) is asked once here, for mpilaunch and for tests that a launcher cannot support.
+export MPIRUN=${MPIRUN:-mpirun}
+MPILAUNCH=$TOP/slurm/mpilaunch
+if ! MPI_FLAVOR=$("$MPILAUNCH" --flavor 2>&1); then
+    echo "Bail out! $MPI_FLAVOR"
+    exit 2
+fi
+export MPI_FLAVOR
 tap_n=0
 tap_failed=0
 
@@ -26,8 +35,9 @@ diag() { echo "# $*"; }
 # done_testing: print the plan; exit status says whether all passed.
 done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 
-# mpi NP CMD...: run CMD under mpirun with NP ranks (oversubscribed: 2 cores here), 120 s cap.
-mpi() { local np=$1; shift; timeout 120 "$MPIRUN" --oversubscribe -np "$np" "$@"; }
+# mpi NP [mpilaunch options] CMD...: run CMD under $MPIRUN with NP ranks (oversubscribed: 2 cores
+# here), 120 s cap; options are slurm/mpilaunch's neutral ones (--bind T|none, --env VAR, ...).
+mpi() { local np=$1; shift; timeout 120 "$MPILAUNCH" --oversubscribe -np "$np" "$@"; }
 
 # jfield KEY < JSON: the raw value of a top-level scalar key in a one-line JSON object.
 jfield() { sed -n 's/.*"'"$1"'": \("[^"]*"\|[^,}]*\).*/\1/p' | tr -d '"' | head -n 1; }

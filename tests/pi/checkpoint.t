@@ -17,7 +17,7 @@ start() {
     if [ "$np" = 0 ]; then
         "$PI" "$@" --threads "$t" >run.out 2>run.err &
     else
-        "$MPIRUN" --oversubscribe --bind-to none -np "$np" "$PI" "$@" --threads "$t" >run.out 2>run.err &
+        "$MPILAUNCH" --oversubscribe --bind none -np "$np" "$PI" "$@" --threads "$t" >run.out 2>run.err &
     fi
     run=$!
 }
@@ -88,8 +88,8 @@ stopped() {
 }
 
 # ---- the uninterrupted results ------------------------------------------------------------
-mpi 2 --bind-to none "$PI" "${MID[@]}" >mid.txt 2>/dev/null && mpi 2 --bind-to none "$PI" "${MID[@]}" --json >mid.json &&
-    mpi 2 --bind-to none "$PI" "${MC[@]}" >mc.txt && mpi 2 --bind-to none "$PI" "${MC[@]}" --json >mc.json
+mpi 2 --bind none "$PI" "${MID[@]}" >mid.txt 2>/dev/null && mpi 2 --bind none "$PI" "${MID[@]}" --json >mid.json &&
+    mpi 2 --bind none "$PI" "${MC[@]}" >mc.txt && mpi 2 --bind none "$PI" "${MC[@]}" --json >mc.json
 ok $? "uninterrupted references: midpoint and montecarlo, text and JSON"
 "$PI" midpoint -n 3e6 >a.txt && mpi 3 "$PI" midpoint -n 3e6 --threads 2 >b.txt &&
     [ "$(results <a.txt)" = "$(results <b.txt)" ] && grep -q '^pi ' a.txt
@@ -244,7 +244,7 @@ else
 fi
 # ---- bbp --hex-at: the 120-bit fraction, kept mod 1 -------------------------------------------
 HEX=(bbp --hex-at 2e8)
-mpi 2 --bind-to none "$PI" "${HEX[@]}" --json >hex.json
+mpi 2 --bind none "$PI" "${HEX[@]}" --json >hex.json
 ok $? "uninterrupted reference: bbp --hex-at 2e8 = $(jfield hex <hex.json)"
 stop 2 1 USR1 launcher 1 "${HEX[@]}" --json
 ok $? "bbp --hex-at np 2 x 1: SIGUSR1 to mpirun at $seen segments: exit $rc (75), checkpoint saved"

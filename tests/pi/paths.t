@@ -125,7 +125,7 @@ ok $? "mpirun -np 2 map big.txt | head -1: no temporary left on any rank, no pro
 rm -f big.txt
 
 # ---- MPMD launches of different commands: refused on every rank, no hang --------------------
-mpmd() { timeout 60 "$MPIRUN" --oversubscribe -np 1 "$@"; }
+mpmd() { timeout 60 "$MPILAUNCH" --oversubscribe -np 1 "$@"; }
 for c in "pi|midpoint	-n	1.5|midpoint	-n	1e3" "pi|midpoint	-n	1e4|midpoint	-n	1e3" \
          "pi|midpoint	-n	1e4|montecarlo	-n	1e4" "map|double	in.txt|square	in.txt"; do
     IFS='|' read -r prog a b <<<"$c"
