@@ -29,6 +29,17 @@ ok() {
     if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"; else echo "not ok $tap_n - $2"; tap_failed=$((tap_failed + 1)); fi
 }
 
+# ok_todo STATUS NAME REASON: as ok, but with a REASON (a launcher's known limit) a failure is a
+# TAP TODO that names it; an empty REASON makes it an ordinary test point.
+ok_todo() {
+    if [ -z "$3" ] || [ "$1" -eq 0 ]; then ok "$1" "$2"; return; fi
+    tap_n=$((tap_n + 1))
+    echo "not ok $tap_n - $2 # TODO $3"
+}
+
+# hydra_todo: the reason for ok_todo when the launcher is Hydra (MPICH, Intel MPI), else empty.
+hydra_todo() { [ "$MPI_FLAVOR" = openmpi ] || echo "$MPIRUN is Hydra ($MPI_FLAVOR): $*"; }
+
 # diag TEXT...: a TAP diagnostic line.
 diag() { echo "# $*"; }
 
