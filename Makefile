@@ -273,6 +273,7 @@ install: $(BIN)/pi $(BIN)/map $(BIN)/workshop slurm/modulefile.lua.in
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/slurm $(DESTDIR)$(MODULEDIR)
 	install -m 755 $(BIN)/pi $(BIN)/map $(BIN)/workshop $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(SLURM_FILES) $(DESTDIR)$(DATADIR)/slurm/
+	install -m 755 slurm/mpilaunch $(DESTDIR)$(DATADIR)/slurm/
 	@conf=$(DESTDIR)$(DATADIR)/slurm/site.conf; \
 	 if [ -e "$$conf" ] && ! cmp -s slurm/site.conf "$$conf"; then \
 	   echo "install: keeping the edited $$conf; the new one is $$conf.new"; \
@@ -287,7 +288,8 @@ install: $(BIN)/pi $(BIN)/map $(BIN)/workshop slurm/modulefile.lua.in
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pi $(DESTDIR)$(PREFIX)/bin/map $(DESTDIR)$(PREFIX)/bin/workshop
-	rm -f $(SLURM_FILES:slurm/%=$(DESTDIR)$(DATADIR)/slurm/%) $(DESTDIR)$(MODULEDIR)/$(VERSION).lua
+	rm -f $(SLURM_FILES:slurm/%=$(DESTDIR)$(DATADIR)/slurm/%) $(DESTDIR)$(DATADIR)/slurm/mpilaunch \
+	    $(DESTDIR)$(MODULEDIR)/$(VERSION).lua
 	@conf=$(DESTDIR)$(DATADIR)/slurm/site.conf; \
 	 if [ -e "$$conf" ] && ! cmp -s slurm/site.conf "$$conf"; then \
 	   echo "uninstall: keeping the edited $$conf"; else rm -f "$$conf"; fi

@@ -122,6 +122,14 @@ private_slurm() {
     fi
     trap '"$TOP/tests/slurm/cluster.sh" stop "$cluster"; rm -rf "$tmp"' EXIT
     export SLURM_CONF="$cluster/slurm.conf" PI_ROOT="$TOP"
+    slurm_site
+}
+
+# slurm_site: site.conf's settings exported, for the programs under test ($BIN) and their MPI: no
+# modules (none here), and srun's PMI as an MPICH site sets it (pmi2) when the MPI is not Open MPI.
+slurm_site() {
     . "$TOP/slurm/site.conf"
     export PI_MODULES=""                 # no module system on this machine
+    export PI_BIN="$BIN" PI_LAUNCHER PI_SRUN_MPI
+    [ "$MPI_FLAVOR" = openmpi ] || PI_SRUN_MPI=pmi2
 }
