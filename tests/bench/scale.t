@@ -8,6 +8,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 SCALE=$TOP/bench/scale
+export PI_BIN=$BIN              # the programs under test (a second build: BIN=...)
 cores=$(env -u OMP_NUM_THREADS nproc)
 
 # rec METHOD N RANKS THREADS SECONDS CPUS [CHECK]: a pi --json record with these values
