@@ -155,8 +155,15 @@ kill -TERM "$pid"
 wait "$pid"
 st=$?
 for _ in $(seq 50); do pgrep -f "$tmp/bin/pi midpoint" >/dev/null || break; sleep 0.2; done
+# TODO(issue 18 item 7, stop during MPI start-up): Hydra forwards SIGTERM to a rank still inside
+# MPI_Init_thread and then no longer answers its PMI; the rank, whose stop handler caught the
+# signal, waits in MPI_Init_thread for ever (Open MPI's mpirun SIGKILLs it after a grace time)
+left=$(pgrep -f "$tmp/bin/pi midpoint")
+[ -n "$left" ] && [ -z "$(ls -A "$tmp/s9")" ] &&
+    tap_todo=$(hydra_todo "a rank stopped inside MPI_Init_thread waits for ever on PMI (issue 18 item 7)")
 ! pgrep -f "$tmp/bin/pi midpoint" >/dev/null && [ -z "$(ls -A "$tmp/s9")" ]
 ok $? "SIGTERM during a run: the run is ended, DIR left empty, no temporary files (exit $st)"
+[ -z "$left" ] || kill -KILL $left 2>/dev/null
 
 if command -v "${PYTHON:-python3}" >/dev/null; then
     out=$("$SCALE" -n 1e7 --layouts "1x1 2x1" --python --repeat 1 --out "$tmp/s7")
