@@ -119,7 +119,7 @@ fi
 
 # a signal mid-run: non-zero, the previous file intact, no temporary
 echo "previous output" >pi.txt
-timeout --foreground 120 "$MPIRUN" --oversubscribe -np 2 "$PI" chudnovsky --digits 1e7 -o pi.txt >out 2>err &
+timeout --foreground 120 "$MPILAUNCH" --oversubscribe -np 2 "$PI" chudnovsky --digits 1e7 -o pi.txt >out 2>err &
 job=$!
 for _ in $(seq 200); do [ -n "$(temps .)" ] && break; sleep 0.05; done
 sleep 0.5
