@@ -55,6 +55,7 @@ same pi "midpoint -n 1000003 --threads 2" midpoint -n 1000003 --threads 2
 same hits "montecarlo -n 1e7 --seed 42" montecarlo -n 1e7 --seed 42
 same hex "bbp --hex-at 1e5" bbp --hex-at 1e5
 same sha256 "bbp --digits 20000" bbp --digits 20000
+same sha256 "chudnovsky --digits 50000" chudnovsky --digits 50000
 on ompi 2 pi bbp --digits 20000 -o o.txt >/dev/null && on mpich 3 pi bbp --digits 20000 -o m.txt >/dev/null &&
     cmp -s o.txt m.txt && [ "$(wc -c <o.txt)" -gt 20000 ]
 ok $? "bbp --digits 20000 -o: the same file from both builds"
