@@ -29,7 +29,19 @@ MODULE_DEPENDS ?=
 # gcc 12 (bench/bench_montecarlo): built with clang when there is one.
 MC_CC   ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo $(CC))
 NP      ?= $(shell nproc 2>/dev/null || echo 2)
+# The launcher: Open MPI's mpirun by default; MPICH's is mpiexec.mpich (make MPICC=mpicc.mpich
+# MPIRUN=mpiexec.mpich ...), Intel MPI's mpirun with make MPICC=mpiicx CC=icx.  slurm/mpilaunch
+# speaks its dialect (detected from $(MPIRUN) --version; MPI_FLAVOR=openmpi|mpich|intel overrides).
 MPIRUN  ?= mpirun
+MPILAUNCH := MPIRUN='$(MPIRUN)' slurm/mpilaunch
+# The MPI's Debian packages: MPICH's when the chosen wrapper or launcher is MPICH's.
+ifneq ($(findstring mpich,$(MPICC) $(MPIRUN) $(MPI_FLAVOR)),)
+MPI_PACKAGES := mpich libmpich-dev
+else ifeq ($(MPI_FLAVOR),intel)
+MPI_PACKAGES :=
+else
+MPI_PACKAGES := openmpi-bin libopenmpi-dev
+endif
 
 BUILD := build
 BIN   := bin
@@ -52,11 +64,11 @@ SAN_FLAGS  := -O1 -march=x86-64 -g -fno-omit-frame-pointer -fsanitize=address,un
 # libomp, whose Archer tool tells TSan about OpenMP's synchronisation (libgomp cannot).
 TSAN_CC    ?= clang
 TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
-TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) $(MPICC)
+TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) I_MPI_CC=$(TSAN_CC) $(MPICC)
 
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
-DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
+DEB_PACKAGES := gcc clang make pkg-config $(MPI_PACKAGES) libgsl-dev \
                 librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
                 slurm-wlm munge libomp-dev gnuplot-nox lmod python3
 
@@ -196,11 +208,11 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(MPIRUN) --oversubscribe -np $(NP) $(BIN)/pi all
+	$(MPILAUNCH) --oversubscribe -np $(NP) $(BIN)/pi all
 
 check test: deps
 	@$(MAKE) --no-print-directory tests san tsan
-	BUILD=$(BUILD) BIN=$(BIN) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
+	BUILD=$(BUILD) BIN=$(BIN) MPIRUN='$(MPIRUN)' prove $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/%) $(SHELL_TESTS)
 
 bench:                          # one after another: they share 2 cores and build/avx2
