@@ -1,0 +1,270 @@
+/* compute.c - the compute step of a round: cyclic (record i to worker i mod W, all-to-all) or dynamic (claims from msg.c's counter). */
+#include "round.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exchange.h"
+#include "par.h"
+#include "records.h"
+
+enum { WIN_RECS = 8 }; ///< byte offset of the records in the dynamic window (the counter is first)
+
+int grow(growbuf *b, size_t bytes)
+{
+    if (bytes <= b->cap)
+        return 0;
+    const size_t cap = bytes + bytes / 2 + 64;
+    void *p = realloc(b->p, cap);
+    if (!p) {
+        char what[64];
+        snprintf(what, sizeof what, "%zu bytes of memory", cap);
+        mf_fail("allocate", what, strerror(ENOMEM));
+        return 1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+void grow_free(growbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->cap = 0;
+}
+
+int round_begin(const map_job *job, round_bufs *B, int64_t max_recs)
+{
+    const int R = par_size();
+    memset(B, 0, sizeof *B);
+    grow(&B->ranges, (size_t)R * 4 * sizeof(int64_t));
+    grow(&B->counts, (size_t)R * 6 * sizeof(int));
+    if (par_rank() == 0)
+        grow(&B->relay, SINK_PIECE);
+    if (mf_agree() || !job->dynamic)
+        return mf_failed();
+    B->win_recs = max_recs;
+    B->win = msg_win_create(WIN_RECS + (size_t)max_recs * (size_t)(job->t->arity + 1) * 8);
+    if (!B->win)
+        mf_fail("allocate", "the window of the dynamic schedule", strerror(ENOMEM));
+    return mf_agree();
+}
+
+void round_end(round_bufs *B)
+{
+    growbuf *all[] = {&B->recs, &B->res, &B->packed, &B->mine, &B->mres, &B->back,
+                      &B->text, &B->in, &B->relay, &B->counts, &B->ranges};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        grow_free(all[i]);
+    if (B->win)
+        msg_win_free(B->win);
+    B->win = NULL;
+}
+
+/// Rank of the worker that owns record i: worker i mod W, on rank (i mod W) / T.
+static int owner(int64_t i, int64_t W, int T)
+{
+    return (int)((i % W) / T);
+}
+
+/// Records of [0, x) owned by rank q.
+static int64_t owned_below(int64_t x, int q, int64_t W, int T)
+{
+    int64_t in_cycle = x % W - (int64_t)q * T;
+    in_cycle = in_cycle < 0 ? 0 : in_cycle > T ? T : in_cycle;
+    return x / W * T + in_cycle;
+}
+
+/// Records of [f, f + n) owned by rank q.
+static int64_t owned(int64_t f, int64_t n, int q, int64_t W, int T)
+{
+    return owned_below(f + n, q, W, T) - owned_below(f, q, W, T);
+}
+
+/// The first record at or after f owned by rank q.
+static int64_t first_owned(int64_t f, int q, int64_t W, int T)
+{
+    const int64_t base = f - f % W, lo = base + (int64_t)q * T;
+    return f < lo ? lo : f < lo + T ? f : lo + W;
+}
+
+/// The T threads transform `total` consecutive owned records, the first of which is record
+/// i0: thread th takes those with index = th mod T, as partialPi does.
+static void threads_compute(const map_job *job, const double *in, double *out, int64_t total,
+                            int64_t i0)
+{
+    const int T = job->threads, a = job->t->arity, o = (int)(i0 % T);
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+    for (int th = 0; th < T; th++) {
+        const int64_t p0 = (th - o + T) % T;
+        if (p0 < total)
+            job->t->fn(in + p0 * a, out + p0, (total - p0 + T - 1) / T, T);
+    }
+}
+
+/// The exchange's counts: values to (s) and from (r) every rank, records (1) and results.
+typedef struct {
+    int *sc, *sd, *rc, *rd, *cur, *cur2;
+} xcounts;
+
+/// Counts and displacements of this rank's exchange given every rank's range; the number of
+/// records it receives, and *i0 the first of them.
+static int64_t plan_exchange(const map_job *job, const int64_t *ranges, xcounts *x, int64_t *i0)
+{
+    const int r = par_rank(), R = par_size(), T = job->threads, a = job->t->arity;
+    const int64_t W = (int64_t)R * T;
+    int64_t total = 0;
+    *i0 = -1;
+    for (int q = 0; q < R; q++) {
+        const int64_t to_q = owned(ranges[2 * r], ranges[2 * r + 1], q, W, T);
+        const int64_t from_q = owned(ranges[2 * q], ranges[2 * q + 1], r, W, T);
+        if (from_q && *i0 < 0)
+            *i0 = first_owned(ranges[2 * q], r, W, T);
+        x->sc[q] = (int)(to_q * a);
+        x->rc[q] = (int)(from_q * a);
+        x->sd[q] = q ? x->sd[q - 1] + x->sc[q - 1] : 0;
+        x->rd[q] = q ? x->rd[q - 1] + x->rc[q - 1] : 0;
+        total += from_q;
+    }
+    return total;
+}
+
+/// Collective, cyclic: records go to their owners, are transformed there, results come back.
+static int compute_cyclic(const map_job *job, round_bufs *B, int64_t first, int64_t n)
+{
+    const int R = par_size(), T = job->threads, a = job->t->arity;
+    const int64_t W = (int64_t)R * T;
+    const double *recs = B->recs.p;
+    if (R == 1) {                            /* every record is this rank's already */
+        threads_compute(job, recs, B->res.p, n, first);
+        return 0;
+    }
+    int64_t mine[2] = {first, n}, i0, total;
+    xcounts x;
+    xc_allgather_i64(mine, 2, B->ranges.p);
+    int *c = B->counts.p;
+    x = (xcounts){c, c + R, c + 2 * R, c + 3 * R, c + 4 * R, c + 5 * R};
+    total = plan_exchange(job, B->ranges.p, &x, &i0);
+    grow(&B->packed, (size_t)(n * a) * 8 + 8), grow(&B->mine, (size_t)(total * a) * 8 + 8);
+    grow(&B->mres, (size_t)total * 8 + 8), grow(&B->back, (size_t)n * 8 + 8);
+    if (mf_agree())
+        return 1;
+    double *packed = B->packed.p, *back = B->back.p, *res = B->res.p;
+    memcpy(x.cur, x.sd, (size_t)R * sizeof(int));
+    for (int64_t k = 0; k < n; k++) {        /* records in order, each to its owner */
+        const int q = owner(first + k, W, T);
+        memcpy(packed + x.cur[q], recs + k * a, (size_t)a * sizeof *recs);
+        x.cur[q] += a;
+    }
+    xc_alltoallv_f64(packed, x.sc, x.sd, B->mine.p, x.rc, x.rd);
+    threads_compute(job, B->mine.p, B->mres.p, total, i0);
+    for (int q = 0; q < R; q++) {            /* results: one value per record */
+        x.sc[q] /= a, x.sd[q] /= a, x.rc[q] /= a, x.rd[q] /= a;
+        x.cur2[q] = x.sd[q];
+    }
+    xc_alltoallv_f64(B->mres.p, x.rc, x.rd, back, x.sc, x.sd);
+    for (int64_t k = 0; k < n; k++)
+        res[k] = back[x.cur2[owner(first + k, W, T)]++];
+    return 0;
+}
+
+/// Claims of C records of the round's [0, total) from the counter in the window, until one is
+/// past the end: the records come from the window, the results go back to it.
+static void claim_chunks(const map_job *job, round_bufs *B, int64_t total, int64_t C)
+{
+    const int a = job->t->arity, T = job->threads;
+    const size_t res_at = WIN_RECS + (size_t)B->win_recs * (size_t)a * 8;
+    double *inb = B->mine.p, *outb = B->mres.p;
+    msg_win_lock(B->win, 0);
+    for (;;) {
+        const int64_t k = (int64_t)(msg_fetch_add(B->win, 0, 1) - B->claims);
+        if (k * C >= total)
+            break;
+        const int64_t cnt = total - k * C < C ? total - k * C : C;
+        msg_get(B->win, inb, (size_t)(cnt * a) * 8, WIN_RECS + (size_t)(k * C * a) * 8);
+#pragma omp parallel for num_threads(T) schedule(dynamic, 1)
+        for (int64_t j = 0; j < cnt; j++)
+            job->t->fn(inb + j * a, outb + j, 1, 1);
+        /* outb is reused only after the next claim, whose fetch-and-add flushes this put */
+        msg_put(B->win, outb, (size_t)cnt * 8, res_at + (size_t)(k * C) * 8);
+    }
+    msg_win_unlock(B->win);
+}
+
+/// Collective, dynamic: the round's records go to rank 0's window, every rank claims chunks
+/// of C (the workshop's shared Value with its lock), each rank takes its results back.
+static int compute_dynamic(const map_job *job, round_bufs *B, int64_t first, int64_t n,
+                           int64_t base, int64_t total)
+{
+    const int R = par_size(), a = job->t->arity;
+    int64_t C = job->chunk;
+    if (C <= 0) {
+        C = total / ((int64_t)R * 16);
+        C = C < 1 ? 1 : (C > 65536 ? 65536 : C);
+    }
+    grow(&B->mine, (size_t)(C * a) * 8), grow(&B->mres, (size_t)C * 8);
+    if (mf_agree())
+        return 1;
+    const size_t res_at = WIN_RECS + (size_t)B->win_recs * (size_t)a * 8;
+    msg_win_lock(B->win, 0);
+    msg_put(B->win, B->recs.p, (size_t)(n * a) * 8, WIN_RECS + (size_t)((first - base) * a) * 8);
+    msg_win_unlock(B->win);
+    par_barrier();                           /* every record is in the window */
+    claim_chunks(job, B, total, C);
+    B->claims += (uint64_t)((total + C - 1) / C + R); /* each rank made one claim past the end */
+    par_barrier();                           /* every result is in the window */
+    msg_win_lock(B->win, 0);
+    msg_get(B->win, B->res.p, (size_t)n * 8, res_at + (size_t)(first - base) * 8);
+    msg_win_unlock(B->win);
+    return 0;
+}
+
+int round_compute(const map_job *job, round_bufs *B, int64_t first, int64_t n, int64_t base,
+                  int64_t total)
+{
+    grow(&B->res, (size_t)n * 8 + 8);
+    if (mf_agree())
+        return 1;
+    return job->dynamic ? compute_dynamic(job, B, first, n, base, total)
+                        : compute_cyclic(job, B, first, n);
+}
+
+/// NULL if a parsed record is acceptable input, else why not (non-finite, transform's check).
+static const char *record_problem(const map_job *job, const double *rec)
+{
+    const char *why = job->allow_nonfinite ? NULL : records_check_finite(rec, job->t->arity);
+    return why ? why : job->t->check ? job->t->check(rec) : NULL;
+}
+
+int64_t round_bad_input(const map_job *job, const double *recs, int64_t n, const char **why)
+{
+    for (int64_t j = 0; j < n; j++)
+        if ((*why = record_problem(job, recs + j * job->t->arity)) != NULL)
+            return j;
+    return -1;
+}
+
+int64_t round_bad_result(const map_job *job, const double *res, int64_t n, const char **why)
+{
+    if (job->allow_nonfinite)
+        return -1;
+    for (int64_t j = 0; j < n; j++)
+        if (!isfinite(res[j])) {
+            *why = isnan(res[j]) ? "result is not a number (nan); --allow-nonfinite accepts it"
+                                 : "result overflows a double (inf); --allow-nonfinite accepts it";
+            return j;
+        }
+    return -1;
+}
+
+int round_agree_bad(const map_job *job, int64_t mine, const char *why)
+{
+    const int64_t first = par_min_i64(mine);
+    if (first != INT64_MAX && mine == first)
+        fprintf(stderr, "%s: record %lld: %s\n", job->name, (long long)first + 1, why);
+    return first != INT64_MAX;
+}
