@@ -72,18 +72,47 @@ size_t nonfinite(double v, char *buf)
     return n;
 }
 
-/// Split scientific text "-d.ddde+XX" into sign, digits and exponent; lay it out as repr.
+/// Lay out to_chars' scientific text s[0..len) ("-d.ddde+XX": shortest digits, exponent of at
+/// least 2 digits) as repr does: scientific text is already repr's when e < -4 or e >= 16.
 size_t repr_from_scientific(const char *s, size_t len, char *buf)
 {
-    char digits[NUMCONV_REPR_MAX];
-    int n = 0;
-    const bool neg = *s == '-';
-    const char *p = s + neg, *end = s + len;
-    for (; p < end && *p != 'e'; p++)
-        if (*p != '.')
-            digits[n++] = *p;
-    const int e = std::atoi(p + 1);
-    return repr_layout(neg, digits, n, e, buf);
+    const char *epos = static_cast<const char *>(std::memchr(s, 'e', len));
+    const int neg = *s == '-';
+    const char *d0 = s + neg, *frac = d0 + 2;
+    const int nfrac = epos > d0 + 1 ? (int)(epos - frac) : 0;
+    int e = 0;
+    for (const char *p = epos + 2; p < s + len; p++)
+        e = 10 * e + (*p - '0');
+    e = epos[1] == '-' ? -e : e;
+    if (e < -4 || e >= 16) {
+        std::memcpy(buf, s, len);
+        return len;
+    }
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    if (e < 0) {                             // 0.000ddd
+        std::memcpy(o, "0.0000", (size_t)(1 - e));
+        o += 1 - e;
+        *o++ = *d0;
+        std::memcpy(o, frac, (size_t)nfrac);
+        return (size_t)(o + nfrac - buf);
+    }
+    *o++ = *d0;                              // ddd.ddd, or ddd000.0
+    if (nfrac > e) {
+        std::memcpy(o, frac, (size_t)e);
+        o += e;
+        *o++ = '.';
+        std::memcpy(o, frac + e, (size_t)(nfrac - e));
+        return (size_t)(o + nfrac - e - buf);
+    }
+    std::memcpy(o, frac, (size_t)nfrac);
+    o += nfrac;
+    for (int z = nfrac; z < e; z++)
+        *o++ = '0';
+    *o++ = '.';
+    *o++ = '0';
+    return (size_t)(o - buf);
 }
 
 } // namespace

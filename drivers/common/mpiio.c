@@ -56,18 +56,23 @@ int mf_failed(void)
     return io_failed;
 }
 
+int mf_agreed(int first)
+{
+    if (first < 0 || first == INT_MAX)
+        return 0;
+    if (first == par_rank() && !io_said)
+        fprintf(stderr, "%s\n", io_msg);
+    io_said = 1;
+    io_failed = 1;
+    return 1;
+}
+
 int mf_agree(void)
 {
     const int me = par_rank();
     int who = io_failed ? me : INT_MAX, first;
     MPI_Allreduce(&who, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (first == INT_MAX)
-        return 0;
-    if (first == me && !io_said)
-        fprintf(stderr, "%s\n", io_msg);
-    io_said = 1;
-    io_failed = 1;
-    return 1;
+    return mf_agreed(first);
 }
 
 int mf_open(const char *path, const char *name, int mode, mfile *f, const char *what)

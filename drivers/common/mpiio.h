@@ -47,6 +47,10 @@ void mf_fail(const char *verb, const char *path, const char *reason);
 /// 1 if this rank has seen an I/O failure (local, no communication).
 int mf_failed(void);
 
+/// After the caller's own collective found `first`, the lowest rank that failed (-1 if none):
+/// that rank says its message, once; 1 if there is one (every rank then counts as failed).
+int mf_agreed(int first);
+
 /// Collective: 1 if any rank failed (the lowest failing rank says its message, once), else 0.
 int mf_agree(void);
 

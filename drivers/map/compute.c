@@ -37,19 +37,29 @@ void grow_free(growbuf *b)
     b->cap = 0;
 }
 
-int round_begin(const map_job *job, round_bufs *B, int64_t max_recs)
+int round_begin(const map_job *job, round_bufs *B, int64_t parse_max, int64_t window_max)
 {
-    const int R = par_size();
+    const int R = par_size(), T = job->threads, a = job->t->arity;
+    /* records a rank owns in a round: ceil(window / W) blocks of T at most; dynamic claims */
+    const int64_t claim_max = job->chunk > 0 ? job->chunk : 65536;
+    int64_t owned_max = window_max / R + T;
+    owned_max = job->dynamic ? (claim_max < window_max ? claim_max : window_max) : owned_max;
+    const size_t mine = (size_t)parse_max + 1, theirs = (size_t)owned_max + 1;
     memset(B, 0, sizeof *B);
-    grow(&B->ranges, (size_t)R * 4 * sizeof(int64_t));
+    grow(&B->ranges, (size_t)R * 8 * sizeof(int64_t));
     grow(&B->counts, (size_t)R * 6 * sizeof(int));
+    grow(&B->recs, mine * (size_t)a * 8), grow(&B->res, mine * 8);
+    grow(&B->packed, mine * (size_t)a * 8), grow(&B->back, mine * 8);
+    grow(&B->mine, theirs * (size_t)a * 8), grow(&B->mres, theirs * 8);
     if (par_rank() == 0)
         grow(&B->relay, SINK_PIECE);
-    if (mf_agree() || !job->dynamic)
-        return mf_failed();
-    B->win_recs = max_recs;
-    B->win = msg_win_create(WIN_RECS + (size_t)max_recs * (size_t)(job->t->arity + 1) * 8);
-    if (!B->win)
+    if (mf_agree())
+        return 1;
+    if (!job->dynamic)
+        return 0;
+    B->win_recs = window_max;
+    B->win = msg_win_create(WIN_RECS + (size_t)window_max * (size_t)(a + 1) * 8);
+    if (!B->win)                             /* msg_win_create agrees on it */
         mf_fail("allocate", "the window of the dynamic schedule", strerror(ENOMEM));
     return mf_agree();
 }
@@ -106,24 +116,24 @@ static void threads_compute(const map_job *job, const double *in, double *out, i
     }
 }
 
-/// The exchange's counts: values to (s) and from (r) every rank, records (1) and results.
+/// The exchange's counts: values to (s) and from (r) every rank, and cursors.
 typedef struct {
     int *sc, *sd, *rc, *rd, *cur, *cur2;
 } xcounts;
 
-/// Counts and displacements of this rank's exchange given every rank's range; the number of
-/// records it receives, and *i0 the first of them.
-static int64_t plan_exchange(const map_job *job, const int64_t *ranges, xcounts *x, int64_t *i0)
+/// Counts and displacements of this rank's exchange given every rank's range (rank q: records
+/// [f[q], f[q] + n[q])); the number of records it receives, and *i0 the first of them.
+static int64_t plan_exchange(const map_job *job, const int64_t *f, const int64_t *n,
+                             xcounts *x, int64_t *i0)
 {
     const int r = par_rank(), R = par_size(), T = job->threads, a = job->t->arity;
     const int64_t W = (int64_t)R * T;
     int64_t total = 0;
     *i0 = -1;
     for (int q = 0; q < R; q++) {
-        const int64_t to_q = owned(ranges[2 * r], ranges[2 * r + 1], q, W, T);
-        const int64_t from_q = owned(ranges[2 * q], ranges[2 * q + 1], r, W, T);
+        const int64_t to_q = owned(f[r], n[r], q, W, T), from_q = owned(f[q], n[q], r, W, T);
         if (from_q && *i0 < 0)
-            *i0 = first_owned(ranges[2 * q], r, W, T);
+            *i0 = first_owned(f[q], r, W, T);
         x->sc[q] = (int)(to_q * a);
         x->rc[q] = (int)(from_q * a);
         x->sd[q] = q ? x->sd[q - 1] + x->sc[q - 1] : 0;
@@ -134,28 +144,23 @@ static int64_t plan_exchange(const map_job *job, const int64_t *ranges, xcounts 
 }
 
 /// Collective, cyclic: records go to their owners, are transformed there, results come back.
-static int compute_cyclic(const map_job *job, round_bufs *B, int64_t first, int64_t n)
+/// Rank q's records are [f[q], f[q] + n[q]).
+static void compute_cyclic(const map_job *job, round_bufs *B, const int64_t *f, const int64_t *n)
 {
-    const int R = par_size(), T = job->threads, a = job->t->arity;
-    const int64_t W = (int64_t)R * T;
+    const int r = par_rank(), R = par_size(), T = job->threads, a = job->t->arity;
+    const int64_t W = (int64_t)R * T, first = f[r], cnt = n[r];
     const double *recs = B->recs.p;
     if (R == 1) {                            /* every record is this rank's already */
-        threads_compute(job, recs, B->res.p, n, first);
-        return 0;
+        threads_compute(job, recs, B->res.p, cnt, first);
+        return;
     }
-    int64_t mine[2] = {first, n}, i0, total;
-    xcounts x;
-    xc_allgather_i64(mine, 2, B->ranges.p);
     int *c = B->counts.p;
-    x = (xcounts){c, c + R, c + 2 * R, c + 3 * R, c + 4 * R, c + 5 * R};
-    total = plan_exchange(job, B->ranges.p, &x, &i0);
-    grow(&B->packed, (size_t)(n * a) * 8 + 8), grow(&B->mine, (size_t)(total * a) * 8 + 8);
-    grow(&B->mres, (size_t)total * 8 + 8), grow(&B->back, (size_t)n * 8 + 8);
-    if (mf_agree())
-        return 1;
+    xcounts x = {c, c + R, c + 2 * R, c + 3 * R, c + 4 * R, c + 5 * R};
+    int64_t i0;
+    const int64_t total = plan_exchange(job, f, n, &x, &i0);
     double *packed = B->packed.p, *back = B->back.p, *res = B->res.p;
     memcpy(x.cur, x.sd, (size_t)R * sizeof(int));
-    for (int64_t k = 0; k < n; k++) {        /* records in order, each to its owner */
+    for (int64_t k = 0; k < cnt; k++) {      /* records in order, each to its owner */
         const int q = owner(first + k, W, T);
         memcpy(packed + x.cur[q], recs + k * a, (size_t)a * sizeof *recs);
         x.cur[q] += a;
@@ -167,9 +172,8 @@ static int compute_cyclic(const map_job *job, round_bufs *B, int64_t first, int6
         x.cur2[q] = x.sd[q];
     }
     xc_alltoallv_f64(B->mres.p, x.rc, x.rd, back, x.sc, x.sd);
-    for (int64_t k = 0; k < n; k++)
+    for (int64_t k = 0; k < cnt; k++)
         res[k] = back[x.cur2[owner(first + k, W, T)]++];
-    return 0;
 }
 
 /// Claims of C records of the round's [0, total) from the counter in the window, until one is
@@ -197,8 +201,8 @@ static void claim_chunks(const map_job *job, round_bufs *B, int64_t total, int64
 
 /// Collective, dynamic: the round's records go to rank 0's window, every rank claims chunks
 /// of C (the workshop's shared Value with its lock), each rank takes its results back.
-static int compute_dynamic(const map_job *job, round_bufs *B, int64_t first, int64_t n,
-                           int64_t base, int64_t total)
+static void compute_dynamic(const map_job *job, round_bufs *B, int64_t first, int64_t n,
+                            int64_t base, int64_t total)
 {
     const int R = par_size(), a = job->t->arity;
     int64_t C = job->chunk;
@@ -206,9 +210,7 @@ static int compute_dynamic(const map_job *job, round_bufs *B, int64_t first, int
         C = total / ((int64_t)R * 16);
         C = C < 1 ? 1 : (C > 65536 ? 65536 : C);
     }
-    grow(&B->mine, (size_t)(C * a) * 8), grow(&B->mres, (size_t)C * 8);
-    if (mf_agree())
-        return 1;
+    C = C < B->win_recs ? C : B->win_recs;  /* the claim buffers' size (round_begin) */
     const size_t res_at = WIN_RECS + (size_t)B->win_recs * (size_t)a * 8;
     msg_win_lock(B->win, 0);
     msg_put(B->win, B->recs.p, (size_t)(n * a) * 8, WIN_RECS + (size_t)((first - base) * a) * 8);
@@ -220,17 +222,22 @@ static int compute_dynamic(const map_job *job, round_bufs *B, int64_t first, int
     msg_win_lock(B->win, 0);
     msg_get(B->win, B->res.p, (size_t)n * 8, res_at + (size_t)(first - base) * 8);
     msg_win_unlock(B->win);
-    return 0;
 }
 
-int round_compute(const map_job *job, round_bufs *B, int64_t first, int64_t n, int64_t base,
-                  int64_t total)
+void round_compute(const map_job *job, round_bufs *B, const int64_t *all, int stride,
+                   int64_t base)
 {
-    grow(&B->res, (size_t)n * 8 + 8);
-    if (mf_agree())
-        return 1;
-    return job->dynamic ? compute_dynamic(job, B, first, n, base, total)
-                        : compute_cyclic(job, B, first, n);
+    const int r = par_rank(), R = par_size();
+    int64_t *f = (int64_t *)B->ranges.p + 6 * R, *n = f + R, at = base; /* past the gathers */
+    for (int q = 0; q < R; q++) {
+        n[q] = all[q * stride];
+        f[q] = at;
+        at += n[q];
+    }
+    if (job->dynamic)
+        compute_dynamic(job, B, f[r], n[r], base, at - base);
+    else
+        compute_cyclic(job, B, f, n);
 }
 
 /// NULL if a parsed record is acceptable input, else why not (non-finite, transform's check).
@@ -248,22 +255,19 @@ int64_t round_bad_input(const map_job *job, const double *recs, int64_t n, const
     return -1;
 }
 
-int64_t round_bad_result(const map_job *job, const double *res, int64_t n, const char **why)
+int round_failed(const int64_t *all, int stride)
 {
-    if (job->allow_nonfinite)
-        return -1;
-    for (int64_t j = 0; j < n; j++)
-        if (!isfinite(res[j])) {
-            *why = isnan(res[j]) ? "result is not a number (nan); --allow-nonfinite accepts it"
-                                 : "result overflows a double (inf); --allow-nonfinite accepts it";
-            return j;
-        }
-    return -1;
+    for (int q = 0; q < par_size(); q++)
+        if (all[q * stride])
+            return mf_agreed(q);
+    return 0;
 }
 
-int round_agree_bad(const map_job *job, int64_t mine, const char *why)
+int round_bad(const map_job *job, const int64_t *all, int stride, int64_t mine, const char *why)
 {
-    const int64_t first = par_min_i64(mine);
+    int64_t first = INT64_MAX;
+    for (int q = 0; q < par_size(); q++)
+        first = all[q * stride] < first ? all[q * stride] : first;
     if (first != INT64_MAX && mine == first)
         fprintf(stderr, "%s: record %lld: %s\n", job->name, (long long)first + 1, why);
     return first != INT64_MAX;

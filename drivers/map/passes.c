@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "exchange.h"
+#include "mpiio.h"
 #include "par.h"
 #include "round.h"
 
@@ -14,26 +16,21 @@ static int binary_rounds(const map_job *job, round_bufs *B, sink_state *k, mfile
 {
     const int r = par_rank(), R = par_size(), a = job->t->arity;
     const char *why = "";
-    grow(&B->recs, (size_t)(slab * a) * 8 + 8);
-    if (mf_agree())
-        return 1;
     for (int64_t ws = 0; ws < N; ws += (int64_t)R * slab) {
-        const int64_t first = ws + (int64_t)r * slab, all = (int64_t)R * slab;
+        const int64_t first = ws + (int64_t)r * slab;
         const int64_t cnt = first >= N ? 0 : (N - first < slab ? N - first : slab);
         mf_read(in, first * a * 8, B->recs.p, (size_t)(cnt * a) * 8, 0);
-        if (mf_agree())
+        const int64_t j = mf_failed() ? -1 : round_bad_input(job, B->recs.p, cnt, &why);
+        int64_t mine[3] = {mf_failed(), j < 0 ? INT64_MAX : first + j, cnt}, *all = B->ranges.p;
+        xc_allgather_i64(mine, 3, all);      /* one gather: failures, bad records, counts */
+        if (round_failed(all, 3))
             return 1;
-        int64_t j = round_bad_input(job, B->recs.p, cnt, &why);
-        if (round_agree_bad(job, j < 0 ? INT64_MAX : first + j, why))
+        if (round_bad(job, all + 1, 3, mine[1], why))
             return 2;
-        if (round_compute(job, B, first < N ? first : N, cnt, ws, N - ws < all ? N - ws : all))
-            return 1;
-        j = round_bad_result(job, B->res.p, cnt, &why);
-        if (round_agree_bad(job, j < 0 ? INT64_MAX : first + j, why))
-            return 2;
-        sink_put(k, B, B->res.p, cnt * 8);
-        if (mf_agree())
-            return 1;
+        round_compute(job, B, all + 2, 3, ws);
+        const int rc = round_finish(job, B, k, first, cnt, 1);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -65,7 +62,7 @@ int mapio_binary(const map_job *job, const char *path, const map_sink *sink, int
         slab = SLAB / R > 0 ? SLAB / R : 1;
     round_bufs B;
     sink_state k;
-    int rc = round_begin(job, &B, (int64_t)R * slab);
+    int rc = round_begin(job, &B, slab, (int64_t)R * slab);
     if (!rc && !(rc = sink_open(sink, &k))) {
         rc = binary_rounds(job, &B, &k, &in, S / rec, slab);
         sink_close(&k, !rc);

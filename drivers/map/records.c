@@ -14,28 +14,34 @@ static int is_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/// Does c end a field: white space, a comma, or a comment's '#'?
+static int ends_field(char c)
+{
+    return is_space(c) || c == ',' || c == '#';
+}
+
 line_kind records_parse_line(const char *line, size_t len, int arity, double *out,
                              char *why, size_t whylen)
 {
     int n = 0;
     if (len && line[len - 1] == '\r')
         len--;
-    const char *hash = memchr(line, '#', len);
-    const char *p = line, *end = hash ? hash : line + len;
+    /* '#' ends the record where a field could start or end (no number contains one) */
+    const char *p = line, *end = line + len;
     while (p < end && is_space(*p))
         p++;
-    if (p == end)
+    if (p == end || *p == '#')
         return LINE_SKIP;
     for (;;) {                               /* in place: no copy, no limit but the record's */
-        if (p == end || *p == ',') {
+        if (p == end || *p == ',' || *p == '#') {
             snprintf(why, whylen, "empty field (column %d)", n + 1);
             return LINE_BAD;
         }
         const numconv_read r = numconv_parse(p, end);
         size_t w = 0;
-        while (p + w < end && !is_space(p[w]) && p[w] != ',')
+        while (p + w < end && !ends_field(p[w]))
             w++;
-        if (r.end == p || (r.end < end && !is_space(*r.end) && *r.end != ',')) {
+        if (r.end == p || (r.end < end && !ends_field(*r.end))) {
             snprintf(why, whylen, "not a number '%.*s' (column %d)", (int)(w > 40 ? 40 : w), p,
                      n + 1);
             return LINE_BAD;
@@ -51,7 +57,7 @@ line_kind records_parse_line(const char *line, size_t len, int arity, double *ou
         p = r.end;
         while (p < end && is_space(*p))
             p++;
-        if (p == end)
+        if (p == end || *p == '#')
             break;
         if (*p == ',') {                    /* one comma, with any spaces around it */
             p++;

@@ -37,28 +37,30 @@ typedef struct {
 /// Bytes a rank's output travels to rank 0 in, when rank 0 writes it to a descriptor.
 enum { SINK_PIECE = 1 << 20 };
 
-/// Collective: set up the buffers every round needs and the schedule's state (dynamic: the
-/// window for rounds of up to max_recs records); 0 or 1 (out of memory, agreed).
-int round_begin(const map_job *job, round_bufs *B, int64_t max_recs);
+/// Collective: reserve every buffer a round needs (a rank parses or reads at most parse_max
+/// records a round, all ranks together at most window_max) and the schedule's state (dynamic:
+/// rank 0's window of window_max records); 0 or 1 (out of memory, said and agreed).  Rounds
+/// then allocate nothing but the text they format.
+int round_begin(const map_job *job, round_bufs *B, int64_t parse_max, int64_t window_max);
 
 /// Collective: free everything.
 void round_end(round_bufs *B);
 
-/// Collective: results of this rank's records [first, first + n) (B->recs) into B->res, on
-/// the job's schedule; the round's records on all ranks are [base, base + total).  0, or 1
-/// after an allocation failure (agreed).
-int round_compute(const map_job *job, round_bufs *B, int64_t first, int64_t n, int64_t base,
-                  int64_t total);
+/// Collective: results of this rank's records (B->recs) into B->res, on the job's schedule.
+/// Rank q has all[q * stride] records this round, consecutive from record `base` in rank order.
+void round_compute(const map_job *job, round_bufs *B, const int64_t *all, int stride,
+                   int64_t base);
 
 /// Index of the first record of recs[0..n) that is not acceptable input, or -1; *why says.
 int64_t round_bad_input(const map_job *job, const double *recs, int64_t n, const char **why);
 
-/// Index of the first non-finite result in res[0..n) (unless allowed), or -1; *why says.
-int64_t round_bad_result(const map_job *job, const double *res, int64_t n, const char **why);
+/// After an all-gather of one word per rank at all[q * stride], nonzero where a rank failed:
+/// the lowest such rank says its failure (mf_agreed); 1 if there is one.
+int round_failed(const int64_t *all, int stride);
 
-/// Collective: the first bad record over all ranks (this rank's is `mine`, INT64_MAX if none),
-/// said once by the rank that has it as "NAME: record N: why".  1 if there is one.
-int round_agree_bad(const map_job *job, int64_t mine, const char *why);
+/// After an all-gather of every rank's first bad record at all[q * stride] (INT64_MAX if none;
+/// this rank's is `mine`): the first is said as "NAME: record N: why" by its rank; 1 if any.
+int round_bad(const map_job *job, const int64_t *all, int stride, int64_t mine, const char *why);
 
 /// An open sink: the file, or rank 0's descriptor; *written bytes so far.
 typedef struct {
@@ -70,15 +72,14 @@ typedef struct {
 /// Collective open; 0 or 1 (said).
 int sink_open(const map_sink *s, sink_state *k);
 
-/// Collective: append every rank's len bytes at buf, in rank order; failures remembered
-/// (mf_agree says them).
-void sink_put(sink_state *k, round_bufs *B, const void *buf, int64_t len);
-
-/// Collective close (synced if the sink asks); failures remembered.
+/// Collective close (synced if the sink asks and ok); failures remembered.
 void sink_close(sink_state *k, int ok);
 
-/// Format n results as lines (job->fmt, or Python's repr) into B->text; the byte count, or
-/// -1 after remembering an allocation failure.
-int64_t round_format(const map_job *job, round_bufs *B, const double *v, int64_t n);
+/// Collective: the end of every round: this rank's n results (records first.. of the input)
+/// are checked (non-finite unless allowed), formatted as text lines or kept as float64
+/// (binary), and written after everything before them, in rank order.  0, 1 (a failure,
+/// said), or 2 (a bad result, said).  A write's failure is said at the next round's verdict.
+int round_finish(const map_job *job, round_bufs *B, sink_state *k, int64_t first, int64_t n,
+                 int binary);
 
 #endif

@@ -1,6 +1,7 @@
 /* sink.c - where map's results go, in input order: one file written by every rank (MPI-IO), or rank 0's descriptor; and their text. */
 #include "round.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,22 +43,26 @@ static void put_fd(sink_state *k, round_bufs *B, const void *buf, const int64_t 
         }
 }
 
-void sink_put(sink_state *k, round_bufs *B, const void *buf, int64_t len)
+/// This rank's len bytes after everything before them: rank q writes all[q * stride] bytes.
+static void sink_put(sink_state *k, round_bufs *B, const void *buf, const int64_t *all,
+                     int stride)
 {
     const int r = par_rank(), R = par_size();
-    int64_t *lens = B->ranges.p, before = 0, total = 0; /* sized by round_begin */
-    xc_allgather_i64(&len, 1, lens);
+    int64_t before = 0, total = 0, *lens = (int64_t *)B->ranges.p + 6 * R; /* past the gathers */
     for (int q = 0; q < R; q++) {
+        lens[q] = all[q * stride];
         before += q < r ? lens[q] : 0;
         total += lens[q];
     }
+    const int64_t len = lens[r];
     if (k->s->path)
-        mf_write(&k->f, k->written + before, buf, (size_t)len, 1);
+        mf_write(&k->f, k->written + before, buf, (size_t)len, 0); /* contiguous: independent */
     else if (r == 0)
         put_fd(k, B, buf, lens);
     else
         for (int64_t at = 0; at < len; at += SINK_PIECE)
-            msg_send((const char *)buf + at, (size_t)(len - at < SINK_PIECE ? len - at : SINK_PIECE), 0, 7);
+            msg_send((const char *)buf + at, (size_t)(len - at < SINK_PIECE ? len - at : SINK_PIECE),
+                     0, 7);
     k->written += total;
 }
 
@@ -67,16 +72,35 @@ void sink_close(sink_state *k, int ok)
         mf_close(&k->f, ok && k->s->sync);
 }
 
-int64_t round_format(const map_job *job, round_bufs *B, const double *v, int64_t n)
+/// Index of the first non-finite result in res[0..n) (unless allowed), or -1; *why says.
+static int64_t bad_result(const map_job *job, const double *res, int64_t n, const char **why)
+{
+    if (job->allow_nonfinite)
+        return -1;
+    for (int64_t j = 0; j < n; j++)
+        if (!isfinite(res[j])) {
+            *why = isnan(res[j]) ? "result is not a number (nan); --allow-nonfinite accepts it"
+                                 : "result overflows a double (inf); --allow-nonfinite accepts it";
+            return j;
+        }
+    return -1;
+}
+
+/// Format n results as lines (job->fmt, or Python's repr) into B->text; the byte count, or
+/// -1 after remembering an allocation failure.
+static int64_t format_text(const map_job *job, round_bufs *B, const double *v, int64_t n)
 {
     size_t len = 0;
     if (!job->fmt) {                         /* Python's repr, by std::to_chars */
-        if (grow(&B->text, (size_t)n * (NUMCONV_REPR_MAX + 1) + 1))
-            return -1;
-        char *t = B->text.p;
-        for (int64_t j = 0; j < n; j++) {
-            len += numconv_repr(v[j], t + len);
-            t[len++] = '\n';
+        for (int64_t j = 0; j < n; j += 4096) {
+            const int64_t m = n - j < 4096 ? n - j : 4096;
+            if (grow(&B->text, len + (size_t)m * (NUMCONV_REPR_MAX + 1)))
+                return -1;
+            char *t = B->text.p;
+            for (int64_t i = j; i < j + m; i++) {
+                len += numconv_repr(v[i], t + len);
+                t[len++] = '\n';
+            }
         }
         return (int64_t)len;
     }
@@ -94,4 +118,21 @@ int64_t round_format(const map_job *job, round_bufs *B, const double *v, int64_t
         t[len++] = '\n';
     }
     return (int64_t)len;
+}
+
+int round_finish(const map_job *job, round_bufs *B, sink_state *k, int64_t first, int64_t n,
+                 int binary)
+{
+    const char *why = "";
+    const int64_t j = bad_result(job, B->res.p, n, &why);
+    const int64_t len = binary ? n * 8 : j >= 0 ? 0 : format_text(job, B, B->res.p, n);
+    int64_t mine[3] = {mf_failed(), j < 0 ? INT64_MAX : first + j, len < 0 ? 0 : len};
+    int64_t *all = B->ranges.p;
+    xc_allgather_i64(mine, 3, all);
+    if (round_failed(all, 3))
+        return 1;
+    if (round_bad(job, all + 1, 3, mine[1], why))
+        return 2;
+    sink_put(k, B, binary ? B->res.p : B->text.p, all + 2, 3);
+    return 0;
 }

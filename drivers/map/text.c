@@ -15,6 +15,7 @@
 enum {
     TEXT_PART_MIN = 256,     ///< bytes of text per rank per round: 16 x --chunk, at least this
     TEXT_PART_MAX = 1 << 22, ///< ... and at most this
+    TEXT_PART = 1 << 21,     ///< ... by default (about 110000 lines of 18 bytes)
     TEXT_PART_DYN = 1 << 20, ///< dynamic: the bytes of a round's text over all ranks, at most
     LOOKAHEAD = 1 << 16      ///< longest line (65536 bytes): read past a part to finish its last
 };
@@ -59,14 +60,13 @@ static void parse_part(const map_job *job, text_part *tp, double *recs)
 {
     const char *b = tp->b;
     int64_t p = tp->s, nl_before = 0; /* newlines in [s, p) */
-    tp->nl = tp->nrec = 0;
+    tp->nl = tp->nrec = 0;                  /* newlines in [s, e): counted as lines end */
     tp->bad_nl = -1;
-    for (const char *x = b + tp->s, *end = b + tp->e; (x = memchr(x, '\n', (size_t)(end - x))); x++)
-        tp->nl++;
     if (tp->s > 0 && tp->s < tp->e && b[tp->s - 1] != '\n') {
         const char *nl = memchr(b + p, '\n', (size_t)(tp->rd1 - p));
         p = nl ? nl - b + 1 : tp->rd1 + 1;
         nl_before = 1;
+        tp->nl = p - 1 < tp->e;
     }
     while (p < tp->e) {
         const char *nl = memchr(b + p, '\n', (size_t)(tp->rd1 - p));
@@ -79,49 +79,41 @@ static void parse_part(const map_job *job, text_part *tp, double *recs)
         if (parse_one(job, b + p, (size_t)(q - p), recs + tp->nrec * job->t->arity, tp, nl_before))
             return;
         nl_before++;
+        tp->nl += q < tp->e;
         p = q + 1;
     }
 }
 
-/// Collective: the rest of a round once every rank has its records: the first bad line said
-/// (by the rank that has it), the records computed, checked, formatted and written.
+/// Collective: the rest of a round once every rank has its records: failures and the first
+/// bad line said (by the rank that has it), the records computed, checked, written.
 static int finish_round(const map_job *job, round_bufs *B, sink_state *k, const text_part *tp,
                         text_totals *tot, int more)
 {
     const int r = par_rank(), R = par_size();
-    int64_t mine[4] = {tp->nl, tp->nrec, tp->bad_nl, more}, *all = B->ranges.p;
+    int64_t mine[5] = {mf_failed(), tp->nl, tp->nrec, tp->bad_nl, more}, *all = B->ranges.p;
     int64_t lines_before = 0, recs_before = 0, nl = 0, nrec = 0, bad_line = -1;
-    xc_allgather_i64(mine, 4, all);
-    tot->more = (int)all[3];                 /* rank 0's word: a stream goes on */
+    xc_allgather_i64(mine, 5, all);          /* one gather: failures, counts, bad lines */
+    if (round_failed(all, 5))
+        return 1;
+    tot->more = (int)all[4];                 /* rank 0's word: a stream goes on */
     for (int q = 0; q < R; q++) {
-        if (bad_line < 0 && all[4 * q + 2] >= 0)
-            bad_line = tot->lines + nl + all[4 * q + 2] + 1;
-        lines_before += q < r ? all[4 * q] : 0;
-        recs_before += q < r ? all[4 * q + 1] : 0;
-        nl += all[4 * q];
-        nrec += all[4 * q + 1];
+        if (bad_line < 0 && all[5 * q + 3] >= 0)
+            bad_line = tot->lines + nl + all[5 * q + 3] + 1;
+        lines_before += q < r ? all[5 * q + 1] : 0;
+        recs_before += q < r ? all[5 * q + 2] : 0;
+        nl += all[5 * q + 1];
+        nrec += all[5 * q + 2];
     }
     if (bad_line >= 0) {                     /* the first bad line, said by its rank */
         if (tp->bad_nl >= 0 && tot->lines + lines_before + tp->bad_nl + 1 == bad_line && tp->why[0])
             fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)bad_line, tp->why);
         return 2;
     }
-    const int64_t first = tot->recs + recs_before;
-    if (round_compute(job, B, first, tp->nrec, tot->recs, nrec))
-        return 1;
-    const char *why = "";
-    const int64_t j = round_bad_result(job, B->res.p, tp->nrec, &why);
-    if (round_agree_bad(job, j < 0 ? INT64_MAX : first + j, why))
-        return 2;
-    const int64_t len = round_format(job, B, B->res.p, tp->nrec);
-    if (mf_agree())
-        return 1;
-    sink_put(k, B, B->text.p, len);
-    if (mf_agree())
-        return 1;
+    round_compute(job, B, all + 2, 5, tot->recs);
+    const int rc = round_finish(job, B, k, tot->recs + recs_before, tp->nrec, 0);
     tot->lines += nl;
     tot->recs += nrec;
-    return 0;
+    return rc;
 }
 
 /// Every rank parses its part of the file, round after round.
@@ -131,8 +123,6 @@ static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in
     const int r = par_rank(), R = par_size();
     const int64_t S = mf_size(in);
     grow(&B->in, (size_t)part + LOOKAHEAD + 1);
-    /* a record takes at least 2 bytes ("1\n"), but for the last line of the file */
-    grow(&B->recs, ((size_t)part / 2 + 1) * (size_t)job->t->arity * 8);
     if (mf_agree())
         return 1;
     for (int64_t ws = 0; ws < S; ws += (int64_t)R * part) {
@@ -142,9 +132,7 @@ static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in
         tp.e = tp.s + part > S ? S : tp.s + part;
         const int64_t rd0 = tp.s > 0 ? tp.s - 1 : 0;
         tp.rd1 = tp.s < tp.e ? (tp.e + LOOKAHEAD < S ? tp.e + LOOKAHEAD : S) : rd0;
-        mf_read(in, rd0, B->in.p, (size_t)(tp.rd1 - rd0), 1);
-        if (mf_agree())
-            return 1;
+        mf_read(in, rd0, B->in.p, (size_t)(tp.rd1 - rd0), 0); /* contiguous: independent */
         tp.b = (const char *)B->in.p - rd0;
         parse_part(job, &tp, B->recs.p);
         const int rc = finish_round(job, B, k, &tp, tot, 0);
@@ -173,8 +161,6 @@ static int read_stream(const map_job *job, round_bufs *B, FILE *in, text_part *t
         used += len;
         if (len && (*line)[len - 1] == '\n')
             len--;
-        if (grow(&B->recs, (size_t)(tp->nrec + 1) * (size_t)a * 8))
-            return 0;
         if (len > LOOKAHEAD) {
             tp->bad_nl = tp->nl;
             snprintf(tp->why, sizeof tp->why, "line longer than %d bytes", LOOKAHEAD);
@@ -205,7 +191,7 @@ static int text_stream(const map_job *job, round_bufs *B, sink_state *k, const c
     do {
         text_part tp = {.bad_nl = -1};
         const int more = in ? read_stream(job, B, in, &tp, budget, &line, &cap) : 0;
-        rc = mf_agree() ? 1 : finish_round(job, B, k, &tp, tot, more);
+        rc = finish_round(job, B, k, &tp, tot, more);
     } while (!rc && tot->more);
     free(line);
     if (in && path)
@@ -217,21 +203,23 @@ int mapio_text(const map_job *job, const char *path, int stream, const map_sink 
                int64_t *n)
 {
     const int R = par_size();
-    int64_t part = job->chunk > 0 ? 16 * job->chunk : 16 * 65536;
+    int64_t part = job->chunk > 0 ? 16 * job->chunk : TEXT_PART;
     part = part < TEXT_PART_MIN ? TEXT_PART_MIN : (part > TEXT_PART_MAX ? TEXT_PART_MAX : part);
     if (job->dynamic && part > TEXT_PART_DYN / R)
         part = TEXT_PART_DYN / R < TEXT_PART_MIN ? TEXT_PART_MIN : TEXT_PART_DYN / R;
-    /* a round holds at most R parts of records of at least 2 bytes; a stream reads R parts */
-    const int64_t max_recs = (int64_t)R * (part / 2 + 1);
+    /* a record takes at least 2 bytes ("1\n") but for the last line: a part has at most
+     * part/2 + 1; a stream's round (rank 0 alone) reads part bytes and one more line */
+    const int64_t file_max = part / 2 + 1, stream_max = (part + LOOKAHEAD + 1) / 2 + 1;
+    const int split = path && !stream;
     round_bufs B;
     sink_state k;
     text_totals tot = {0, 0, 0};
     mfile in;
-    int rc = round_begin(job, &B, max_recs);
+    int rc = round_begin(job, &B, split ? file_max : stream_max,
+                         split ? (int64_t)R * file_max : stream_max);
     if (!rc && !(rc = sink_open(sink, &k))) {
-        if (!path || stream)
-            rc = text_stream(job, &B, &k, path, (int64_t)R * part - LOOKAHEAD - 2 > 0 ?
-                             (int64_t)R * part - LOOKAHEAD - 2 : 1, &tot);
+        if (!split)
+            rc = text_stream(job, &B, &k, path, part, &tot);
         else if (mf_open(path, NULL, MF_READ, &in, "read"))
             rc = 2;
         else {
