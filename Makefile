@@ -221,9 +221,10 @@ bench-pingpong: $(BUILD)/bench/pingpong_plain $(BIN)/workshop
 $(BUILD)/bench/pingpong_plain: bench/pingpong_plain.c
 	@mkdir -p $(@D)
 	$(MPICC) -O2 $< -o $@
-bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
-	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 bench/bench_map.sh
-$(BUILD)/bench/copy_f64: bench/copy_f64.c
+bench-map: $(BUILD)/bench/copy_f64 $(BUILD)/bench/libc_map $(BIN)/map
+	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 LIBC_MAP=$(BUILD)/bench/libc_map \
+	    bench/bench_map.sh
+$(BUILD)/bench/copy_f64 $(BUILD)/bench/libc_map: $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@
 bench-bbp: $(BUILD)/bench/bailey_bbp $(BUILD)/bench/mpfr_pi $(BIN)/pi
