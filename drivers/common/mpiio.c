@@ -96,17 +96,6 @@ int mf_open(const char *path, const char *name, int mode, mfile *f, const char *
     return 1;
 }
 
-int mf_open_self(const char *path, int mode, mfile *f)
-{
-    const int amode = mode == MF_WRITE ? MPI_MODE_WRONLY : MPI_MODE_RDONLY;
-    const int err = MPI_File_open(MPI_COMM_SELF, path, amode, MPI_INFO_NULL, FH(f));
-    f->path = f->name = path;
-    f->open = err == MPI_SUCCESS ? 2 : 0;  /* 2: this rank's alone */
-    if (err != MPI_SUCCESS)
-        mf_fail(mode == MF_WRITE ? "write" : "read", path, mpi_reason(err));
-    return err != MPI_SUCCESS;
-}
-
 int64_t mf_size(mfile *f)
 {
     MPI_Offset size = 0;
@@ -171,16 +160,6 @@ void mf_read(mfile *f, int64_t off, void *buf, size_t len, int coll)
         mf_fail("read", f->name, mpi_reason(err));
     else if (count > 0 && (MPI_Get_count(&st, MPI_BYTE, &got), got != count))
         mf_fail("read", f->name, "it ended early (changed while being read?)");
-}
-
-void mf_flush(mfile *f)
-{
-    int err = MPI_File_sync(*FH(f));
-    MPI_Barrier(MPI_COMM_WORLD);
-    if (err == MPI_SUCCESS)
-        err = MPI_File_sync(*FH(f));
-    if (err != MPI_SUCCESS)
-        mf_fail("write", f->name, mpi_reason(err));
 }
 
 void mf_close(mfile *f, int sync)

@@ -20,9 +20,6 @@ typedef struct {
 /// failure rank 0 says "map: cannot WHAT 'PATH': reason" and every rank gets nonzero.
 int mf_open(const char *path, const char *name, int mode, mfile *f, const char *what);
 
-/// Open path on this rank alone (MPI_COMM_SELF); a failure is remembered (mf_fail), 1.
-int mf_open_self(const char *path, int mode, mfile *f);
-
 /// Size of the open file in bytes; a failure is remembered and 0 returned.
 int64_t mf_size(mfile *f);
 
@@ -34,10 +31,7 @@ void mf_write(mfile *f, int64_t off, const void *buf, size_t len, int coll);
 /// Read exactly len bytes at offset off (collectively if coll); a failure is remembered.
 void mf_read(mfile *f, int64_t off, void *buf, size_t len, int coll);
 
-/// Collective: what every rank wrote is visible to every rank's reads (sync, barrier, sync).
-void mf_flush(mfile *f);
-
-/// Close (collective unless opened by mf_open_self); with sync, MPI_File_sync first (data on
+/// Collective close; with sync, MPI_File_sync first (data on
 /// disk before it is published).  Nothing to do if f is not open.
 void mf_close(mfile *f, int sync);
 
