@@ -116,6 +116,13 @@ static void threads_compute(const map_job *job, const double *in, double *out, i
     }
 }
 
+/// Copy n doubles (a run of records: often one or two values, so no memcpy call).
+static void copy_values(double *dst, const double *src, int64_t n)
+{
+    for (int64_t j = 0; j < n; j++)
+        dst[j] = src[j];
+}
+
 /// The exchange's counts: values to (s) and from (r) every rank, and cursors.
 typedef struct {
     int *sc, *sd, *rc, *rd, *cur, *cur2;
@@ -160,10 +167,11 @@ static void compute_cyclic(const map_job *job, round_bufs *B, const int64_t *f, 
     const int64_t total = plan_exchange(job, f, n, &x, &i0);
     double *packed = B->packed.p, *back = B->back.p, *res = B->res.p;
     memcpy(x.cur, x.sd, (size_t)R * sizeof(int));
-    for (int64_t k = 0; k < cnt; k++) {      /* records in order, each to its owner */
-        const int q = owner(first + k, W, T);
-        memcpy(packed + x.cur[q], recs + k * a, (size_t)a * sizeof *recs);
-        x.cur[q] += a;
+    int q = owner(first, W, T);              /* records in runs of one owner's T, in order */
+    for (int64_t k = 0, run = T - first % T; k < cnt; k += run, run = T, q = q + 1 == R ? 0 : q + 1) {
+        run = run < cnt - k ? run : cnt - k;
+        copy_values(packed + x.cur[q], recs + k * a, run * a);
+        x.cur[q] += (int)(run * a);
     }
     xc_alltoallv_f64(packed, x.sc, x.sd, B->mine.p, x.rc, x.rd);
     threads_compute(job, B->mine.p, B->mres.p, total, i0);
@@ -172,8 +180,12 @@ static void compute_cyclic(const map_job *job, round_bufs *B, const int64_t *f, 
         x.cur2[q] = x.sd[q];
     }
     xc_alltoallv_f64(B->mres.p, x.rc, x.rd, back, x.sc, x.sd);
-    for (int64_t k = 0; k < cnt; k++)
-        res[k] = back[x.cur2[owner(first + k, W, T)]++];
+    q = owner(first, W, T);
+    for (int64_t k = 0, run = T - first % T; k < cnt; k += run, run = T, q = q + 1 == R ? 0 : q + 1) {
+        run = run < cnt - k ? run : cnt - k;
+        copy_values(res + k, back + x.cur2[q], run);
+        x.cur2[q] += (int)run;
+    }
 }
 
 /// Claims of C records of the round's [0, total) from the counter in the window, until one is

@@ -203,9 +203,10 @@ int mapio_text(const map_job *job, const char *path, int stream, const map_sink 
                int64_t *n)
 {
     const int R = par_size();
-    int64_t part = job->chunk > 0 ? 16 * job->chunk : TEXT_PART;
+    /* cyclic: 16 x --chunk bytes a rank; dynamic: --chunk is the claim, a round's text is fixed */
+    int64_t part = job->chunk > 0 && !job->dynamic ? 16 * job->chunk : TEXT_PART;
     part = part < TEXT_PART_MIN ? TEXT_PART_MIN : (part > TEXT_PART_MAX ? TEXT_PART_MAX : part);
-    if (job->dynamic && part > TEXT_PART_DYN / R)
+    if (job->dynamic)
         part = TEXT_PART_DYN / R < TEXT_PART_MIN ? TEXT_PART_MIN : TEXT_PART_DYN / R;
     /* a record takes at least 2 bytes ("1\n") but for the last line: a part has at most
      * part/2 + 1; a stream's round (rank 0 alone) reads part bytes and one more line */
