@@ -51,6 +51,36 @@ uint64_t par_hash_args(int argc, char **argv)
     return h;
 }
 
+int par_same_program(const char *prog, int said)
+{
+    /* the program: prog's first word, as 8 big-endian bytes (max and min name two of them)
+     * and as a hash (longer names); four words, the same size in every program */
+    const size_t len = strcspn(prog, " ");
+    uint64_t name = 0, v[4], r[4];
+    for (size_t i = 0; i < len && i < 8; i++)
+        name |= (uint64_t)(unsigned char)prog[i] << (56 - 8 * i);
+    v[0] = name;
+    v[1] = ~name;
+    v[2] = 14695981039346656037u;
+    for (size_t i = 0; i < len; i++)
+        v[2] = (v[2] ^ (unsigned char)prog[i]) * 1099511628211u;
+    v[3] = ~v[2];
+    MPI_Allreduce(v, r, 4, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (r[0] == ~r[1] && r[2] == ~r[3])
+        return 0;
+    if (par_rank() == 0 && !said) {
+        char lo[9] = "", hi[9] = "";
+        for (int i = 0; i < 8; i++) {
+            lo[i] = (char)(~r[1] >> (56 - 8 * i));
+            hi[i] = (char)(r[0] >> (56 - 8 * i));
+        }
+        fprintf(stderr, "%s: the launch runs different programs (%s and %s: an MPMD launch "
+                        "with ':'?): every rank must run the same program\n", prog, lo, hi);
+    }
+    par_barrier();                   /* the message is out before any process exits */
+    return 2;
+}
+
 int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const char *prog)
 {
     if (verdict && par_launch_size() <= 1)
@@ -59,12 +89,16 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
         par_finalize();
         return 1;
     }
-    /* one collective, the first of every process: max of h and of ~h gives max and min h */
+    if (par_same_program(prog, verdict == 2)) {
+        par_finalize();
+        return 2;
+    }
+    /* one collective after the handshake: max of h and of ~h gives max and min h */
     uint64_t v[3] = {args_hash, ~args_hash, (uint64_t)verdict}, r[3];
     MPI_Allreduce(v, r, 3, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
     const int same = r[0] == ~r[1];
     const int rc = same ? (int)r[2] : 2;
-    if (rc && par_rank() == 0 && verdict == 0)
+    if (rc == 2 && par_rank() == 0 && verdict != 2)    /* not said yet (1: help shown) */
         fprintf(stderr, same ? "%s: another rank refused its settings (its environment differs "
                                "from rank 0's?)\n"
                              : "%s: the ranks were started with different arguments (an MPMD "

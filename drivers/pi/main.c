@@ -18,7 +18,7 @@
 #include "outfile.h"
 #include "par.h"
 
-enum { MAX_THREADS = 4096, MAX_REPEAT = 64 };
+enum { MAX_THREADS = 4096, MAX_REPEAT = 64, LAYOUT_THREADS = 256 };
 
 static const pi_method *const methods[] = {&pi_midpoint_method, &pi_montecarlo_method,
                                            &pi_bbp_method};
@@ -111,10 +111,15 @@ static const char *check_scale(double *v)
     *v = strtod(e, &end);
     if (!*e || *end || end == e)
         return "not a number";
-    if (!isfinite(*v) || errno == ERANGE)
+    /* strtod says ERANGE for a tiny but representable value (a subnormal) too: accepted */
+    if (errno == ERANGE && isinf(*v))
+        return *v < 0 ? "negative" : "too large: above 1.8e308, the largest double";
+    if (!isfinite(*v))
         return "not finite";
-    if (*v < 0)
+    if (*v < 0 || (signbit(*v) && errno == ERANGE))
         return "negative";
+    if (errno == ERANGE && *v == 0)
+        return "too small: it rounds to 0, and the least positive factor is 4.9e-324";
     return NULL;
 }
 
@@ -280,13 +285,16 @@ static void all_usage(void)
 
 static void layout_usage(void)
 {
-    printf("usage: pi layout [--expect-ranks N] [--threads T]\n"
+    printf("usage: pi layout [--expect-ranks N] [--threads T] [--json]\n"
            "Prints where every rank and OpenMP thread runs: host, the rank's CPUs, each\n"
            "thread's CPU and OpenMP place.  With --expect-ranks N it fails (exit 1) unless\n"
            "the MPI world has N ranks: a launcher that started N singletons (srun without\n"
-           "PMI for this MPI) is caught.\n"
+           "PMI for this MPI) is caught.  --json: one object, {\"method\":\"layout\",\"ranks\":R,\n"
+           "..., \"check\":\"pass\", \"layout\":[{\"rank\":0,\"host\":...,\"cpus\":\"0-3\",\n"
+           "\"threads\":[{\"thread\":0,\"cpu\":0,\"place\":0}, ...]}, ...], \"build\":{...}}\n"
+           "(the first %d threads of a rank listed).\n"
            "example: srun --cpus-per-task=$SLURM_CPUS_PER_TASK pi layout "
-           "--expect-ranks $SLURM_NTASKS\n");
+           "--expect-ranks $SLURM_NTASKS\n", LAYOUT_THREADS);
 }
 
 /// `pi layout --expect-ranks N` (the only option of its own; `pi all` has none).
@@ -296,39 +304,109 @@ static int layout_option(pi_common *c, int opt, const char *arg, void *expect)
     return pi_parse_count(c, "--expect-ranks", arg, 1, INT32_MAX, expect);
 }
 
-static int run_layout(const pi_common *c, const pi_layout *L, int64_t expect)
-{
-    enum { LEN = 2048 };
-    char mine[LEN], host[256], cpus[256], threads[LEN / 2] = "";
-    size_t used = 0;
+/// Where one rank and its first LAYOUT_THREADS threads run (gathered to rank 0 as bytes).
+typedef struct {
+    int32_t rank;                  ///< MPI rank
+    int32_t threads;               ///< OpenMP threads it runs
+    int32_t cpu[LAYOUT_THREADS];   ///< thread t's CPU (sched_getcpu)
+    int32_t place[LAYOUT_THREADS]; ///< thread t's OpenMP place (-1: none)
+    char host[256];                ///< host name
+    char node[64];                 ///< Slurm's node name ("" outside Slurm)
+    char cpus[512];                ///< the rank's CPUs as a list, "0-3,8"
+} rank_where;
 
+/// This rank's facts: every thread says where it runs.
+static void where_am_i(const pi_layout *L, rank_where *w)
+{
+    memset(w, 0, sizeof *w);
+    w->rank = L->rank;
+    w->threads = L->threads;
 #pragma omp parallel num_threads(L->threads)
     {
-#pragma omp for ordered schedule(static, 1)
-        for (int t = 0; t < L->threads; t++) {
-#pragma omp ordered
-            if (used < sizeof threads)
-                used += (size_t)snprintf(threads + used, sizeof threads - used, " t%d:cpu%d/place%d",
-                                         t, sched_getcpu(), omp_get_place_num());
+        const int t = omp_get_thread_num();
+        if (t < LAYOUT_THREADS) {
+            w->cpu[t] = sched_getcpu();
+            w->place[t] = omp_get_place_num();
         }
     }
-    par_host_name(host, sizeof host);
-    rank_cpus(cpus, sizeof cpus, NULL);
+    par_host_name(w->host, sizeof w->host);
+    rank_cpus(w->cpus, sizeof w->cpus, NULL);
     const char *node = getenv("SLURMD_NODENAME"); /* Slurm's node name, if any */
-    snprintf(mine, sizeof mine, "rank %d host %s%s%s cpus %s threads%s", L->rank, host,
-             node ? " node " : "", node ? node : "", cpus, threads);
-    char *all = c->printer ? malloc((size_t)L->ranks * LEN) : NULL;
-    par_gather_text(mine, LEN, all);
+    snprintf(w->node, sizeof w->node, "%s", node ? node : "");
+}
+
+/// Rank 0, text: the summary line, then one line per rank.
+static void layout_text(const pi_layout *L, const rank_where *all, int64_t expect, int bad)
+{
+    printf("layout %d rank%s x %d thread%s on %d host%s", L->ranks, L->ranks == 1 ? "" : "s",
+           L->threads, L->threads == 1 ? "" : "s", L->hosts, L->hosts == 1 ? "" : "s");
+    if (expect)
+        printf(" (expected %lld rank%s: %s)", (long long)expect, expect == 1 ? "" : "s",
+               bad ? "MISMATCH" : "ok");
+    printf("\n");
+    for (int r = 0; r < L->ranks; r++) {
+        const rank_where *w = &all[r];
+        printf("  rank %d host %s%s%s cpus %s threads", w->rank, w->host,
+               w->node[0] ? " node " : "", w->node, w->cpus);
+        for (int t = 0; t < w->threads && t < LAYOUT_THREADS; t++)
+            printf(" t%d:cpu%d/place%d", t, w->cpu[t], w->place[t]);
+        printf("\n");
+    }
+}
+
+/// Rank 0, --json: one object, the ranks in "layout".
+static void layout_json(const pi_layout *L, const rank_where *all, int64_t expect, int bad)
+{
+    json_out j;
+    json_begin(&j, stdout);
+    json_str(&j, "method", "layout");
+    json_int(&j, "ranks", L->ranks);
+    json_int(&j, "threads", L->threads);
+    json_int(&j, "workers", (int64_t)L->ranks * L->threads);
+    json_int(&j, "hosts", L->hosts);
+    if (expect)
+        json_int(&j, "expect_ranks", expect);
+    json_str(&j, "check", bad ? "fail" : "pass");
+    json_begin_array(&j, "layout");
+    for (int r = 0; r < L->ranks; r++) {
+        const rank_where *w = &all[r];
+        json_begin_element(&j);
+        json_int(&j, "rank", w->rank);
+        json_str(&j, "host", w->host);
+        if (w->node[0])
+            json_str(&j, "node", w->node);
+        json_str(&j, "cpus", w->cpus);
+        json_begin_array(&j, "threads");
+        for (int t = 0; t < w->threads && t < LAYOUT_THREADS; t++) {
+            json_begin_element(&j);
+            json_int(&j, "thread", t);
+            json_int(&j, "cpu", w->cpu[t]);
+            json_int(&j, "place", w->place[t]);
+            json_end_element(&j);
+        }
+        json_end_array(&j);
+        json_end_element(&j);
+    }
+    json_end_array(&j);
+    json_build(&j);
+    json_end(&j);
+}
+
+static int run_layout(const pi_common *c, const pi_layout *L, int64_t expect)
+{
+    rank_where mine;
+    where_am_i(L, &mine);
+    rank_where *all = c->printer ? malloc((size_t)L->ranks * sizeof *all) : NULL;
+    const int lost = par_bcast_int(c->printer && !all);
+    if (lost) {
+        if (c->printer)
+            fprintf(stderr, "%s: out of memory for %d ranks' layout\n", c->prog, L->ranks);
+        return 1;
+    }
+    par_gather_text((const char *)&mine, sizeof mine, (char *)all);
     const int bad = expect && expect != L->ranks;
     if (c->printer) {
-        printf("layout %d rank%s x %d thread%s on %d host%s", L->ranks, L->ranks == 1 ? "" : "s",
-               L->threads, L->threads == 1 ? "" : "s", L->hosts, L->hosts == 1 ? "" : "s");
-        if (expect)
-            printf(" (expected %lld rank%s: %s)", (long long)expect, expect == 1 ? "" : "s",
-                   bad ? "MISMATCH" : "ok");
-        printf("\n");
-        for (int r = 0; r < L->ranks; r++)
-            printf("  %s\n", all + (size_t)r * LEN);
+        (c->json ? layout_json : layout_text)(L, all, expect, bad);
         free(all);
         if (bad)
             fprintf(stderr, "%s: FAILED: the MPI world has %d rank%s, expected %lld: the launcher "
@@ -466,6 +544,17 @@ static pi_layout find_layout(pi_common *c, int *same_threads)
     return L;
 }
 
+/// Help or the version was shown (by rank 0): under a launcher the other processes, which may
+/// run another command (MPMD), hear of it in the start-up agreement instead of waiting for
+/// ever in MPI's start-up; 0, or 2 when they run something else (said by rank 0).
+static int help_shown(const pi_common *c, int argc, char **argv)
+{
+    if (par_launch_size() > 1 &&
+        par_start(&argc, &argv, par_hash_args(argc, argv), 1, c->prog) != 1)
+        return 2;
+    return c->printer ? report_finish_stdout(c->prog) : 0;
+}
+
 int main(int argc, char **argv)
 {
     pi_common c = {.prog = "pi", .repeat = 1, .printer = par_launch_rank() == 0};
@@ -488,11 +577,11 @@ int main(int argc, char **argv)
             report_version(c.prog);
         else if (c.printer)
             print_usage(stdout);
-        return c.printer ? report_finish_stdout(c.prog) : 0;
+        return help_shown(&c, argc, argv);
     }
     if ((rc = parse_command(&c, argc, argv, &m, &opts, &expect)) < 0) {   /* help shown */
         free(opts);
-        return c.printer ? report_finish_stdout(c.prog) : 0;
+        return help_shown(&c, argc, argv);
     }
     if (rc == 1)
         return 1;

@@ -273,6 +273,10 @@ int main(int argc, char **argv)
         par_finalize();
         return 1;
     }
+    if (par_same_program(x.prog, verdict == 2)) {    /* an MPMD launch with pi or map too */
+        par_finalize();
+        return 2;
+    }
     const int agreed = msg_agree(verdict, signature(verdict, L, &o), x.msg, sizeof x.msg);
     if (agreed == 3)
         snprintf(x.msg, sizeof x.msg, "%s: the MPMD applications were given different "
