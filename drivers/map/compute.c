@@ -261,6 +261,17 @@ static const char *record_problem(const map_job *job, const double *rec)
 
 int64_t round_bad_input(const map_job *job, const double *recs, int64_t n, const char **why)
 {
+    const int a = job->t->arity;
+    if (!job->t->check) {                    /* only finiteness to check: one tight scan */
+        if (job->allow_nonfinite)
+            return -1;
+        for (int64_t v = 0; v < n * a; v++)
+            if (!isfinite(recs[v])) {
+                *why = records_check_finite(recs + v / a * a, a);
+                return v / a;
+            }
+        return -1;
+    }
     for (int64_t j = 0; j < n; j++)
         if ((*why = record_problem(job, recs + j * job->t->arity)) != NULL)
             return j;
