@@ -248,6 +248,8 @@ void round_compute(const map_job *job, round_bufs *B, const int64_t *all, int st
     }
     if (job->dynamic)
         compute_dynamic(job, B, f[r], n[r], base, at - base);
+    else if (job->t->uniform)               /* the same results wherever computed: no exchange */
+        threads_compute(job, B->recs.p, B->res.p, n[r], f[r]);
     else
         compute_cyclic(job, B, f, n);
 }

@@ -75,6 +75,26 @@ for c in "2|cyclic|1|0" "2|cyclic|2|777" "3|dynamic|1|0" "2|dynamic|2|5000" "4|c
     cmp -s lay.txt want.celsius
     ok $? "np=$np $sched threads=$t chunk=$chunk: the same 10^6 repr results"
 done
+# power (not plain arithmetic: its records go to worker i mod W and back) against Python's
+# math.pow, which is the same C pow: every layout and schedule
+"$PY" - <<'EOS'
+import math, random
+random.seed(5)
+with open('pairs.txt', 'w') as f, open('want.power', 'w') as w:
+    for i in range(200000):
+        if i % 2:
+            x, n = random.uniform(-100, 100), float(random.randint(-3, 3))
+        else:
+            x, n = random.uniform(0, 50), random.uniform(-4, 4)
+        f.write('%r %r\n' % (x, n))
+        w.write(repr(math.pow(x, n)) + '\n')
+EOS
+for c in "1|cyclic|1" "2|cyclic|1" "3|cyclic|2" "2|dynamic|2" "4|cyclic|3"; do
+    IFS='|' read -r np sched t <<<"$c"
+    mpi "$np" "$MAP" power pairs.txt -o pow.txt --schedule "$sched" --threads "$t" --chunk 999 >/dev/null 2>err.txt
+    cmp -s pow.txt want.power
+    ok $? "power, np=$np $sched threads=$t: 200000 results, Python's repr of math.pow"
+done
 head -n 200000 in.txt | mpi 2 "$MAP" double --allow-nonfinite --schedule dynamic --threads 2 >stdin.txt 2>err.txt
 cmp -s stdin.txt <(head -n 200000 want.double)
 ok $? "standard input to standard output, 2 ranks dynamic: the same results"
