@@ -72,6 +72,18 @@ void par_max_i64_array(int64_t *v, int n);
 /// Exact sum of a non-negative GMP integer over all ranks, result on rank 0 (others keep theirs).
 void par_sum_mpz_root(mpz_t x);
 
+/// One message of up to 3 GMP integers (any sign) to or from rank `peer` under `tag`.
+typedef struct {
+    int peer;      ///< the other rank
+    int tag;       ///< 0 <= tag < 8192, unique between two ranks in one exchange
+    int n;         ///< integers in v
+    mpz_ptr v[3];  ///< sent as they are, or received into (initialised)
+} par_mpz_msg;
+
+/// Send every sends[i] and receive every recvs[i] at once (the sends are posted first, so no
+/// order of the calls across ranks can deadlock); returns when all are done.
+void par_exchange_mpz(const par_mpz_msg *sends, int ns, par_mpz_msg *recvs, int nr);
+
 /// Gather a fixed-size text of `len` bytes from every rank into all[rank * len] on rank 0.
 void par_gather_text(const char *mine, size_t len, char *all);
 

@@ -21,7 +21,7 @@
 enum { MAX_THREADS = 4096, MAX_REPEAT = 64, LAYOUT_THREADS = 256 };
 
 static const pi_method *const methods[] = {&pi_midpoint_method, &pi_montecarlo_method,
-                                           &pi_bbp_method};
+                                           &pi_bbp_method, &pi_chudnovsky_method};
 static const int nmethods = (int)(sizeof methods / sizeof methods[0]);
 
 /// Mark CPU id c in mask (ids past the mask's 4096 are left out).

@@ -62,6 +62,9 @@ extern const pi_method pi_montecarlo_method;
 /// The BBP method (drivers/pi/bbp.c).
 extern const pi_method pi_bbp_method;
 
+/// The Chudnovsky method (drivers/pi/chudnovsky.c).
+extern const pi_method pi_chudnovsky_method;
+
 /// Long options every method accepts; ends with a zero entry, append after a method's own.
 #define PI_COMMON_LONGOPTS                                                         \
     {"threads", required_argument, 0, 'T'}, {"repeat", required_argument, 0, 'R'}, \
