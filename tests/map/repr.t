@@ -151,7 +151,9 @@ if [ -x /usr/bin/time ]; then
     yes 1 | head -n 6000000 >m8.txt
     a=$(/usr/bin/time -f %M "$MAP" double m1.txt -o m1.out 2>&1 >/dev/null | tail -n 1)
     b=$(/usr/bin/time -f %M "$MAP" double m8.txt -o m8.out 2>&1 >/dev/null | tail -n 1)
-    c=$(mpi 2 /usr/bin/time -f %M "$MAP" double m8.txt -o m8.out 2>&1 >/dev/null | sort -n | tail -n 1)
+    rm -f rss.txt                # each rank appends its own line (stderr lines may interleave)
+    mpi 2 /usr/bin/time -a -o rss.txt -f %M "$MAP" double m8.txt -o m8.out >/dev/null 2>&1
+    c=$(sort -n rss.txt | tail -n 1)
     [ "$(grep -c '^2.0$' m8.out)" -eq 6000000 ] && awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN { exit !(b - a < 8192 && b < 81920 && c < 81920) }'
     ok $? "peak RSS, text: 3 MB input ${a} kB, 12 MB input ${b} kB, 2 ranks ${c} kB a rank (flat, < 80 MB)"
 fi
