@@ -14,6 +14,8 @@
 MPICC   ?= mpicc
 CC      ?= cc
 CFLAGS  ?= -O3 -march=native -g
+CXX     ?= g++
+CXXFLAGS ?= $(CFLAGS)
 LDFLAGS ?=
 PREFIX  ?= /usr/local
 # The release: the git tag (v1.2.0 -> 1.2.0, with -N-gHASH past it) when there is one, else this.
@@ -51,9 +53,11 @@ BIN   := bin
 PI_CFLAGS  := -std=c11 -D_XOPEN_SOURCE=700 -fopenmp -ffp-contract=off -fno-trapping-math -Wall -Wextra -MMD -MP \
               -Ikernels -Idrivers/common -I$(BUILD)
 MC_CFLAGS  := $(filter-out -fopenmp,$(PI_CFLAGS))
+# kernels/*.cc: libstdc++'s number conversion behind a C interface (no exceptions, no RTTI)
+PI_CXXFLAGS := -std=c++17 -fno-exceptions -fno-rtti -Wall -Wextra -MMD -MP -Ikernels
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)
 LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -lnettle)
-PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lm
+PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lstdc++ -lm
 TEST_LIBS  := $(shell pkg-config --libs mpfr gmp 2>/dev/null || echo -lmpfr -lgmp)
 # The sanitizer build also uses a plain -march=x86-64 (SSE2, no FMA units):
 # its results must match the optimized build's bit for bit (tests/pi/sanitize.t).
@@ -68,7 +72,7 @@ TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) I_MPI_CC=$(TSAN_CC) $(MPICC
 
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
-DEB_PACKAGES := gcc clang make pkg-config $(MPI_PACKAGES) libgsl-dev \
+DEB_PACKAGES := gcc g++ clang make pkg-config $(MPI_PACKAGES) libgsl-dev \
                 librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
                 slurm-wlm munge libomp-dev gnuplot-nox lmod python3
 
@@ -76,6 +80,7 @@ DEB_PACKAGES := gcc clang make pkg-config $(MPI_PACKAGES) libgsl-dev \
 # layer and what the programs share), one folder per program (drivers/pi, drivers/map,
 # drivers/workshop); unit tests are tests/unit/test_*.c.
 KERNEL_SRC := $(wildcard kernels/*.c)
+KERNEL_CXX := $(wildcard kernels/*.cc)
 COMMON_SRC := $(wildcard drivers/common/*.c)
 PI_SRC     := $(wildcard drivers/pi/*.c)
 MAP_SRC    := $(wildcard drivers/map/*.c)
@@ -100,6 +105,9 @@ define objects
 $(1)/kernels/%.o: kernels/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
+$(1)/kernels/%.o: kernels/%.cc $(BUILD)/cflags
+	@mkdir -p $$(@D)
+	$$(CXX) $$(PI_CXXFLAGS) $$(CXXFLAGS) $(2) -c $$< -o $$@
 $(1)/drivers/%.o: drivers/%.c $(BUILD)/cflags | $(BUILD)/buildinfo.h
 	@mkdir -p $$(@D)
 	$$(MPICC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
@@ -110,7 +118,7 @@ $(1)/bench/%.o: bench/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
 # the kernels once, as a static library every program and unit test links
-$(1)/libkernels.a: $$(patsubst %.c,$(1)/%.o,$$(KERNEL_SRC))
+$(1)/libkernels.a: $$(patsubst %.c,$(1)/%.o,$$(KERNEL_SRC)) $$(patsubst %.cc,$(1)/%.o,$$(KERNEL_CXX))
 	@rm -f $$@
 	$$(AR) rcs $$@ $$^
 endef
@@ -177,7 +185,7 @@ $(BUILD)/tsan/tests/unit/tsan_control: $(BUILD)/tsan/tests/unit/tsan_control.o
 # compilers and flags: objects are rebuilt when these change
 $(BUILD)/cflags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(CC) | $(MPICC) | $(MC_CC) | $(PI_CFLAGS) | $(CFLAGS) | $(SAN_FLAGS) | $(TSAN_CC)' > $@.tmp; \
+	@echo '$(CC) | $(MPICC) | $(MC_CC) | $(PI_CFLAGS) | $(CFLAGS) | $(SAN_FLAGS) | $(TSAN_CC) | $(CXX) | $(CXXFLAGS)' > $@.tmp; \
 	 cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # build provenance, rewritten only when the compiler, flags or commit change
@@ -227,9 +235,10 @@ bench-pingpong: $(BUILD)/bench/pingpong_plain $(BIN)/workshop
 $(BUILD)/bench/pingpong_plain: bench/pingpong_plain.c
 	@mkdir -p $(@D)
 	$(MPICC) -O2 $< -o $@
-bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
-	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 bench/bench_map.sh
-$(BUILD)/bench/copy_f64: bench/copy_f64.c
+bench-map: $(BUILD)/bench/copy_f64 $(BUILD)/bench/libc_map $(BIN)/map
+	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 LIBC_MAP=$(BUILD)/bench/libc_map \
+	    bench/bench_map.sh
+$(BUILD)/bench/copy_f64 $(BUILD)/bench/libc_map: $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@
 .PHONY: bench-digits
