@@ -13,7 +13,6 @@
 #include <omp.h>
 #include <sched.h>
 
-#include "ckpt.h"
 #include "cli.h"
 #include "outfile.h"
 #include "par.h"
@@ -96,7 +95,10 @@ static void print_usage(FILE *f)
             "  mpirun -np 2 pi all\n"
             "\n"
             "exit status: 0 success, 1 self-check or runtime failure, 2 usage error,\n"
-            "75 stopped by a signal after saving --checkpoint FILE (run again to resume)\n");
+            "75 stopped by a signal after saving --checkpoint FILE (run again to resume);\n"
+            "killed by the signal's status after SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGUSR1,\n"
+            "SIGUSR2, SIGALRM or SIGXCPU (every temporary removed first; with --checkpoint\n"
+            "SIGINT, SIGTERM and SIGUSR1 save and exit 75 instead)\n");
 }
 
 /// PI_CHECK_SCALE into *v (1 if unset); NULL, or why it is refused.
@@ -535,8 +537,10 @@ static pi_layout find_layout(pi_common *c, int *same_threads)
     /* Warn when binding, not the machine, leaves threads without cores. */
     if (L.cpus > 0 && L.cpus < c->threads && L.cpus < par_online_cpus() && c->printer)
         fprintf(stderr, "%s: warning: a rank may run on only %d CPU%s but has %d threads; "
-                        "with mpirun use --map-by slot:PE=%d (or --bind-to none)\n",
-                c->prog, L.cpus, L.cpus == 1 ? "" : "s", c->threads, c->threads);
+                        "give it %d cores (Open MPI: mpirun --map-by slot:PE=%d; MPICH: mpiexec "
+                        "-bind-to core:%d) or no binding (--bind-to none; -bind-to none)\n",
+                c->prog, L.cpus, L.cpus == 1 ? "" : "s", c->threads, c->threads, c->threads,
+                c->threads);
     *same_threads = tmin == tmax;
     if (tmin != tmax)
         pi_usage_error(c, "ranks disagree on the thread count (%d to %d): set "
@@ -563,6 +567,7 @@ int main(int argc, char **argv)
     int64_t expect = 0;
     int rc, same;
 
+    stop_install();                  /* first: no stop signal is lost, even while MPI starts */
     /* Reports are held in one buffer and flushed once at the end, so a failure to write
      * them is seen there with its reason (bulk output goes through report_write_stdout). */
     if (c.printer)
@@ -585,6 +590,7 @@ int main(int argc, char **argv)
     }
     if (rc == 1)
         return 1;
+    stop_settle();                   /* without --checkpoint every stop signal ends the run */
     /* decided before MPI starts, from the same command line on every rank (checked) */
     if ((rc = par_start(&argc, &argv, par_hash_args(argc, argv), rc, c.prog)) != 0) {
         free(opts);
@@ -604,8 +610,6 @@ int main(int argc, char **argv)
     free(opts);
     if (c.printer && report_finish_stdout(c.prog))
         rc = 1;
-    else if (c.printer)
-        ckpt_remove_finished(c.prog); /* the result is out: a finished run's checkpoint goes */
     rc = par_bcast_int(rc);          /* also: every message is out before anyone exits */
     par_finalize();
     return rc;

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "msg.h"
+#include "outfile.h"
 #include "par.h"
 
 enum { MAX_THREADS = 4096 };
@@ -256,12 +257,14 @@ int main(int argc, char **argv)
     const ws_lesson *L = NULL;
     ws_opts o;
 
+    stop_install();               /* first: the one table of stop signals (outfile.h) */
     memset(&o, 0, sizeof o);
     /* The report is held in one buffer and flushed at the end, where a failure to write
      * it is seen with its reason. */
     if (x.printer)
         setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     const int verdict = parse(&x, &o, &L, argc, argv);
+    stop_settle();
     if (verdict == 2 && x.printer)
         fprintf(stderr, "%s\n", x.msg);
     if (verdict && par_launch_size() == 1)
