@@ -398,6 +398,7 @@ typedef struct {
     int64_t bits;      ///< fixed-point precision
     int64_t blocks;    ///< blocks of the split (terms for direct)
     char *text;        ///< "3." + digits on rank 0 (NULL elsewhere or if uncertain)
+    int failed;        ///< 1 on every rank once a run failed (said by rank 0)
 } dec_job;
 
 /// Direct sum at P = bits: the total on rank 0 and the string, NULL if uncertain.
@@ -408,9 +409,8 @@ static char *direct_digits(dec_job *job, int64_t bits)
     mpz_t pos, neg;
     mpz_inits(pos, neg, NULL);
     bbp_decimal_rank(bits, L->rank, L->ranks, L->threads, pos, neg);
-    par_sum_mpz_root(pos);
-    par_sum_mpz_root(neg);
-    if (L->rank == 0)
+    job->failed |= pi_sum_mpz_root(pos) | pi_sum_mpz_root(neg);
+    if (L->rank == 0 && !job->failed)
         text = bbp_decimal_string(pos, neg, bits, job->o->digits);
     job->blocks = bits / 4 + 2;
     mpz_clears(pos, neg, NULL);
@@ -425,9 +425,12 @@ static char *split_digits(dec_job *job, int64_t extra)
     bbp_progress pr;
     char *text = NULL;
     mpz_t acc;
-    if (bbp_split_plan_make(job->o->digits, extra, &plan) != 0) {
-        fprintf(stderr, "pi bbp: out of memory for the block plan\n");
-        exit(1);
+    const int no_plan = bbp_split_plan_make(job->o->digits, extra, &plan) != 0;
+    if (par_fail(no_plan, "pi bbp: out of memory for the block plan")) {
+        if (!no_plan)
+            bbp_split_plan_free(&plan);
+        job->failed = 1;
+        return NULL;
     }
     if (job->show_progress)
         progress_init(&pr, &plan, L);
@@ -436,9 +439,9 @@ static char *split_digits(dec_job *job, int64_t extra)
                    job->show_progress ? progress_block : NULL, &pr);
     if (job->show_progress)
         progress_line(&pr, par_wtime(), 1);
-    par_sum_mpz_root(acc);
+    job->failed |= pi_sum_mpz_root(acc);
     /* every block floors once and the tail after the last term is below one unit */
-    if (L->rank == 0)
+    if (L->rank == 0 && !job->failed)
         text = bbp_digits_string(acc, 0, (uint64_t)plan.blocks + 1, plan.bits, job->o->digits);
     job->bits = plan.bits;
     job->blocks = plan.blocks;
@@ -453,14 +456,14 @@ static void dec_compute(void *arg)
     free(job->text);
     job->text = NULL;
     /* more guard bits in the (never yet seen) case the error interval straddles a digit */
-    for (int extra = 0; extra < 4; extra++) {
+    for (int extra = 0; extra < 4 && !job->failed; extra++) {
         if (job->o->algorithm == ALG_DIRECT) {
             job->bits = bbp_decimal_bits(job->o->digits) + 64 * extra;
             job->text = direct_digits(job, job->bits);
         } else {
             job->text = split_digits(job, 64 * extra);
         }
-        if (par_bcast_int(job->L->rank != 0 || job->text != NULL))
+        if (job->failed || par_bcast_int(job->L->rank != 0 || job->text != NULL))
             break;
     }
 }
@@ -636,6 +639,14 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
     pi_time(c, dec_compute, &job, &s->seconds, &median);
     s->rate = (double)o->digits / s->seconds;
     const double rss = par_max_double((double)mem_peak_rss());
+    if (job.failed) {                 /* said once (par_fail), the same on every rank */
+        free(job.text);
+        if (o->out && L->rank == 0)
+            outfile_discard(&of);
+        else if (o->out)
+            cleanup_forget(of.tmp);
+        return 1;
+    }
     if (L->rank != 0) {
         free(job.text);
         const int rc = par_bcast_int(0);

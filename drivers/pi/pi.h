@@ -5,8 +5,14 @@
 #include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <gmp.h>
 
 #include "report.h"
+
+/// Limits of the common options.
+enum { PI_MAX_THREADS = 4096, PI_MAX_REPEAT = 64 };
 
 /// Options every method takes, and who prints.
 typedef struct {
@@ -62,6 +68,30 @@ extern const pi_method pi_montecarlo_method;
 /// The BBP method (drivers/pi/bbp.c).
 extern const pi_method pi_bbp_method;
 
+/// The methods `pi all` runs, NULL-ended (drivers/pi/method.c).
+extern const pi_method *const pi_methods[];
+
+/// `pi all`: every method at its default size, one table (drivers/pi/all.c).
+extern const pi_method pi_all_command;
+
+/// `pi layout`: where every rank and thread runs (drivers/pi/layout.c).
+extern const pi_method pi_layout_command;
+
+/// The method called name, NULL if none.
+const pi_method *pi_find_method(const char *name);
+
+/// `pi --help`'s text (and, on stderr, what `pi` alone says).
+void pi_print_usage(FILE *f);
+
+/// Parse everything after `pi`: the command (a method, all, layout), its options,
+/// OMP_NUM_THREADS and PI_CHECK_SCALE.  0 ok, -1 help shown, 2 usage error (said), 1 out of
+/// memory; the command into *m and its options (malloc'd) into *opts.
+int pi_parse_command(pi_common *c, int argc, char **argv, const pi_method **m, void **opts);
+
+/// Where the workers are, once MPI runs (collective); c->printer from the rank.
+/// *same_threads 0 (said) if the ranks disagree on the thread count.
+pi_layout pi_find_layout(pi_common *c, int *same_threads);
+
 /// Long options every method accepts; ends with a zero entry, append after a method's own.
 #define PI_COMMON_LONGOPTS                                                         \
     {"threads", required_argument, 0, 'T'}, {"repeat", required_argument, 0, 'R'}, \
@@ -70,6 +100,9 @@ extern const pi_method pi_bbp_method;
 /// Factor on every self-check bound: PI_CHECK_SCALE from the environment (default 1; 0 makes
 /// every check fail, which is how the tests exercise the failure path).
 double pi_check_scale(void);
+
+/// PI_CHECK_SCALE into *v (1 if unset); NULL, or why it is refused.
+const char *pi_check_scale_why(double *v);
 
 /// Usage error: one line "prog: message" on stderr from the printer; returns 2.
 int pi_usage_error(const pi_common *c, const char *fmt, ...)
@@ -100,5 +133,9 @@ void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s
 /// <unit>_per_second, check.
 void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int repeat,
                     double median);
+
+/// Collective: the exact sum of a non-negative GMP integer over all ranks into x on rank 0
+/// (the others keep theirs).  0, or 1 on every rank (said) if rank 0 is out of memory.
+int pi_sum_mpz_root(mpz_t x);
 
 #endif

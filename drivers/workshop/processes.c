@@ -163,7 +163,7 @@ static int run(const ws_ctx *x, const ws_opts *o)
         return ws_verdict(x, 0, "out of memory");
     }
     fill(recs, x, o);
-    msg_gather(recs, (size_t)T * sizeof *recs, all);
+    par_gather(recs, (size_t)T * sizeof *recs, all);
     if (x->printer) {
         for (int i = 0; i < n; i++)
             apps = all[i].appnum + 1 > apps ? all[i].appnum + 1 : apps;
