@@ -276,8 +276,7 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
         return !s->pass;
     if (c->json) {
         json_out j;
-        json_begin(&j, stdout);
-        pi_json_common(&j, L, s, c->repeat, median);
+        pi_json_begin(&j, c, L, s, median);
         json_int(&j, "hex_at", o->hex_at);
         json_str(&j, "hex", hex);
         json_int(&j, "hex_digits_requested", o->hex_digits);
@@ -549,8 +548,7 @@ static void json_decimal(const bbp_opts *o, const pi_common *c, const pi_layout 
     sha256_hex(job->text, sha);
     snprintf(first, sizeof first, "%.*s", (int)tail, job->text + 2);
     snprintf(last, sizeof last, "%s", job->text + len - tail);
-    json_begin(&j, stdout);
-    pi_json_common(&j, L, s, c->repeat, median);
+    pi_json_begin(&j, c, L, s, median);
     json_int(&j, "digits", o->digits);
     json_str(&j, "sha256", sha);
     json_str(&j, "first_50", first);

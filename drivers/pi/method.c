@@ -54,12 +54,11 @@ static cli_say say_of(const pi_common *c)
 
 int pi_usage_error(const pi_common *c, const char *fmt, ...)
 {
-    const cli_say s = say_of(c);
     va_list ap;
     va_start(ap, fmt);
-    cli_verror(&s, fmt, ap);
+    const int rc = cli_verror(&(const cli_say){.prog = c->prog, .printer = c->printer}, fmt, ap);
     va_end(ap);
-    return 2;
+    return rc;
 }
 
 int pi_parse_count(const pi_common *c, const char *name, const char *arg, int64_t min,
@@ -141,10 +140,11 @@ void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s
            s->pass ? "<=" : ">");
 }
 
-void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int repeat,
-                    double median)
+void pi_json_begin(json_out *j, const pi_common *c, const pi_layout *L, const pi_summary *s,
+                   double median)
 {
     char rate_key[64];
+    json_begin(j, stdout);
     snprintf(rate_key, sizeof rate_key, "%s_per_second", s->unit);
     json_str(j, "method", s->method);
     json_int(j, "n", s->n);
@@ -159,7 +159,7 @@ void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int re
     json_num(j, "error_bound", s->error_bound);
     json_num(j, "seconds", s->seconds);
     json_num(j, "seconds_median", median);
-    json_int(j, "repeat", repeat);
+    json_int(j, "repeat", c->repeat);
     json_num(j, rate_key, s->rate);
     json_str(j, "check", s->pass ? "pass" : "fail");
 }

@@ -129,10 +129,10 @@ void pi_time(const pi_common *c, void (*fn)(void *), void *arg, double *best,
 void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s,
                      double median);
 
-/// JSON keys every method shares: method, n, ranks, threads, hosts, cpus, host, pi, ...,
-/// <unit>_per_second, check.
-void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int repeat,
-                    double median);
+/// Open a method's JSON object on stdout with the keys every method shares: method, n,
+/// ranks, threads, hosts, cpus, host, pi, ..., <unit>_per_second, check.
+void pi_json_begin(json_out *j, const pi_common *c, const pi_layout *L, const pi_summary *s,
+                   double median);
 
 /// Collective: the exact sum of a non-negative GMP integer over all ranks into x on rank 0
 /// (the others keep theirs).  0, or 1 on every rank (said) if rank 0 is out of memory.

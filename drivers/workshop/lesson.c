@@ -16,12 +16,12 @@ static cli_say held(ws_ctx *x)
 
 int ws_usage(ws_ctx *x, const char *fmt, ...)
 {
-    const cli_say s = held(x);
     va_list ap;
     va_start(ap, fmt);
-    cli_verror(&s, fmt, ap);
+    const int rc = cli_verror(&(const cli_say){.prog = x->prog, .hold = 1, .msg = x->msg,
+                                               .len = sizeof x->msg}, fmt, ap);
     va_end(ap);
-    return 2;
+    return rc;
 }
 
 int ws_count(ws_ctx *x, const char *name, const char *arg, int64_t min, int64_t max,
@@ -39,12 +39,11 @@ int ws_seconds(ws_ctx *x, const char *name, const char *arg, double max, double 
 
 int ws_refuse(const ws_ctx *x, const char *fmt, ...)
 {
-    const cli_say s = {.prog = x->prog, .printer = x->printer};
     va_list ap;
     va_start(ap, fmt);
-    cli_verror(&s, fmt, ap);
+    const int rc = cli_verror(&(const cli_say){.prog = x->prog, .printer = x->printer}, fmt, ap);
     va_end(ap);
-    return 2;
+    return rc;
 }
 
 int ws_same_threads(const ws_ctx *x, const ws_opts *o)

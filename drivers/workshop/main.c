@@ -15,7 +15,7 @@
  *   finish     standard output checked, one status on every rank
  */
 
-/// Start MPI and agree on the verdict of parsing; 0 run, else the status to exit with (said).
+/// Start MPI and agree on the verdict of parsing: -1 run, else the status to exit with (said).
 static int agree(ws_ctx *x, const ws_lesson *L, const ws_opts *o, int verdict,
                  int *argc, char ***argv)
 {
@@ -34,7 +34,7 @@ static int agree(ws_ctx *x, const ws_lesson *L, const ws_opts *o, int verdict,
     if (agreed >= 2 && x->printer && verdict != 2)
         fprintf(stderr, "%s\n", x->msg);
     if (!agreed)
-        return 0;
+        return -1;
     par_finalize();
     return agreed == 1 ? (x->printer ? report_finish_stdout(x->prog) : 0) : 2;
 }
@@ -58,7 +58,7 @@ int main(int argc, char **argv)
     /* Under a launcher every rank starts MPI, even to report an error: in an MPMD run the
      * applications parse different argv, so only together can they agree on the verdict. */
     int rc = agree(&x, L, &o, verdict, &argc, &argv);
-    if (rc)
+    if (rc >= 0)
         return rc;
     x.rank = par_rank();
     x.ranks = par_size();
