@@ -223,7 +223,7 @@ int cli_options(const cli_say *s, const cli_parser *p, int argc, char **argv)
 {
     int opt, idx, rc;
     opterr = 0;
-    optind = 1;
+    optind = 0;                   /* 0, not 1: glibc forgets a previous parse's state too */
     while ((idx = -1, opt = getopt_long(argc, argv, p->shortopts, p->longopts, &idx)) != -1) {
         const char *arg = optarg;
         if (p->next_word && idx >= 0 && p->longopts[idx].has_arg == optional_argument &&

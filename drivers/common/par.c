@@ -120,11 +120,7 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
                              : "%s: the ranks were started with different arguments (an MPMD "
                                "launch with ':'?): every rank must run the same command\n",
                 prog);
-    if (rc) {
-        par_barrier();               /* the message is out before any process exits */
-        par_finalize();
-    }
-    return rc;
+    return rc ? par_end(rc) : 0;
 }
 
 static void u128_sum(void *in, void *inout, int *len, MPI_Datatype *type)
@@ -162,6 +158,13 @@ int par_init(int *argc, char ***argv)
         return 1;
     }
     return 0;
+}
+
+int par_end(int status)
+{
+    par_barrier();                   /* every message is out before any process exits */
+    par_finalize();
+    return status;
 }
 
 void par_finalize(void)

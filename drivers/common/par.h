@@ -65,6 +65,10 @@ int par_init(int *argc, char ***argv);
 /// point-to-point latency is lower than under FUNNELED); returns as par_init.
 int par_init_single(int *argc, char ***argv);
 
+/// Collective: a barrier (every message is out), then MPI shut down; returns status.  How
+/// every program (and every application of an MPMD launch) ends after a refusal.
+int par_end(int status);
+
 /// Shut MPI down; safe to call if par_init was not.
 void par_finalize(void);
 

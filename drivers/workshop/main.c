@@ -35,8 +35,7 @@ static int agree(ws_ctx *x, const ws_lesson *L, const ws_opts *o, int verdict,
         fprintf(stderr, "%s\n", x->msg);
     if (!agreed)
         return -1;
-    par_finalize();
-    return agreed == 1 ? (x->printer ? report_finish_stdout(x->prog) : 0) : 2;
+    return par_end(agreed == 1 ? (x->printer ? report_finish_stdout(x->prog) : 0) : 2);
 }
 
 int main(int argc, char **argv)
