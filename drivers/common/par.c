@@ -112,9 +112,12 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
     }
     /* the first collective of every process, the same in every program (workshop too) */
     int same;
-    const int worst = par_agree(verdict, args_hash, NULL, 0, &same);
+    char line[PAR_LINE] = "";        /* another program's line (MPMD): our ranks send none */
+    const int worst = par_agree(verdict, args_hash, line, sizeof line, &same);
     const int rc = same ? worst : 2;
-    if (rc && par_rank() == 0 && verdict == 0)
+    if (rc && par_rank() == 0 && verdict == 0 && line[0])
+        fprintf(stderr, "%s\n", line);
+    else if (rc && par_rank() == 0 && verdict == 0)
         fprintf(stderr, same ? "%s: another rank refused its settings (its environment differs "
                                "from rank 0's?)\n"
                              : "%s: the ranks were started with different arguments (an MPMD "
