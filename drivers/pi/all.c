@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/// `pi all --help`.
 static void usage(void)
 {
     printf("usage: pi all [--threads T] [--repeat R] [--json]\n"
@@ -19,6 +20,7 @@ static int option(pi_common *c, int opt, const char *arg, void *state)
     return 2;
 }
 
+/// Parse `pi all`'s options (argv[0] = "all"): pi_method.parse.
 static int parse(int argc, char **argv, pi_common *c, void *opts)
 {
     static const struct option longopts[] = {PI_COMMON_LONGOPTS};
@@ -68,6 +70,7 @@ static void print_table(const pi_layout *L, const pi_summary *s, int n)
                s[i].seconds, s[i].rate, s[i].pass ? "pass" : "FAIL");
 }
 
+/// Every method at its default size, quietly, then the table; 0 if every check passed.
 static int run(const void *opts, const pi_common *c, const pi_layout *L, pi_summary *unused)
 {
     enum { MAX_METHODS = 16 };

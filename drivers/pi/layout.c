@@ -34,6 +34,7 @@ pi_layout pi_find_layout(pi_common *c, int *same_threads)
     return L;
 }
 
+/// `pi layout --help`.
 static void usage(void)
 {
     printf("usage: pi layout [--expect-ranks N] [--threads T]\n"
@@ -52,6 +53,7 @@ static int option(pi_common *c, int opt, const char *arg, void *expect)
     return pi_parse_count(c, "--expect-ranks", arg, 1, INT32_MAX, expect);
 }
 
+/// Parse `pi layout`'s options (argv[0] = "layout"): pi_method.parse.
 static int parse(int argc, char **argv, pi_common *c, void *expect)
 {
     static const struct option longopts[] = {{"expect-ranks", required_argument, 0, 'E'},
@@ -82,6 +84,7 @@ static void rank_line(const pi_layout *L, char *mine, size_t len)
              node ? " node " : "", node ? node : "", cpus, threads);
 }
 
+/// Gather every rank's line to rank 0 and print them; 1 if the world is not --expect-ranks.
 static int run(const void *vexpect, const pi_common *c, const pi_layout *L, pi_summary *s)
 {
     enum { LEN = 2048 };

@@ -14,6 +14,7 @@ static const ws_lesson *const lessons[] = {&ws_processes, &ws_join_order, &ws_qu
                                            &ws_counter,   &ws_shared,     &ws_pingpong};
 static const int nlessons = (int)(sizeof lessons / sizeof lessons[0]);
 
+/// `workshop --help`'s text.
 static void print_usage(FILE *f)
 {
     fprintf(f, "usage: workshop LESSON [options]      (under mpirun, srun or alone)\n"

@@ -20,7 +20,7 @@ static int agree(ws_ctx *x, const ws_lesson *L, const ws_opts *o, int verdict,
                  int *argc, char ***argv)
 {
     int same;
-    /* lessons without threads ask for MPI_THREAD_SINGLE: faster messages (bench-pingpong) */
+    /* lessons without threads start MPI single-threaded: faster messages (bench-pingpong) */
     if (L && !L->threads_default ? par_init_single(argc, argv) : par_init(argc, argv)) {
         par_finalize();
         return 1;
