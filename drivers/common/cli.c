@@ -187,11 +187,15 @@ static int one_option(const cli_say *s, const cli_parser *p, int opt, const char
     int64_t v;
     switch (opt) {
     case 'h':
-        if (s->printer && p->usage)
+        if (!p->usage)
+            break;
+        if (s->printer)
             p->usage();
         return 1;
     case 'V':
-        if (s->printer && p->version)
+        if (!p->version)
+            break;
+        if (s->printer)
             p->version(s->prog);
         return 1;
     case 'J':

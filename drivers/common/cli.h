@@ -48,7 +48,8 @@ int cli_seconds(const cli_say *s, const char *name, const char *arg, double max,
 
 /// One program's (or subcommand's) options: its table and what the engine does with them.
 /// The engine itself takes -h/--help ('h'), --version ('V'), --json ('J'), --threads ('T')
-/// when given, a missing value and an unknown option; the rest go to `option`.
+/// when the parser gives usage, version, json, threads; also a missing value and an unknown
+/// option.  The rest go to `option`.
 typedef struct {
     const char *shortopts;          ///< getopt's, starting with ':'
     const struct option *longopts;  ///< getopt_long's table, zero-ended
