@@ -136,7 +136,7 @@ const char *cli_env_threads(int max, int *out)
 
 int cli_verror(const cli_say *s, const char *fmt, va_list ap)
 {
-    char line[1024];
+    char line[16384];              /* room for messages naming two paths of PATH_MAX */
     int n = snprintf(line, sizeof line, "%s: ", s->prog);
     if (n < 0 || (size_t)n >= sizeof line)
         n = 0;

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,13 +50,9 @@ int mf_failed(void)
 
 int mf_agree(void)
 {
-    const int me = par_rank();
-    int who = io_failed ? me : INT_MAX, first;
-    MPI_Allreduce(&who, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (first == INT_MAX)
+    /* the one collective failure path: rank 0 says the lowest failing rank's line, once */
+    if (!par_fail(io_failed, io_failed && !io_said ? io_msg : NULL))
         return 0;
-    if (first == me && !io_said)
-        fprintf(stderr, "%s\n", io_msg);
     io_said = 1;
     io_failed = 1;
     return 1;

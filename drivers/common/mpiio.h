@@ -33,7 +33,8 @@ void mf_fail(const char *verb, const char *path, const char *reason);
 /// 1 if this rank has seen an I/O failure (local, no communication).
 int mf_failed(void);
 
-/// Collective: 1 if any rank failed (the lowest failing rank says its message, once), else 0.
+/// Collective (par_fail): 1 if any rank failed (rank 0 says the lowest failing rank's message,
+/// once), else 0.
 int mf_agree(void);
 
 #endif

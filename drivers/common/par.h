@@ -41,8 +41,9 @@ uint64_t par_hash_args(int argc, char **argv);
 /// said once by rank 0 as "PROG: ...".  A lone process with a bad verdict never starts MPI.
 int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const char *prog);
 
-/// Bytes of one line par_agree and par_fail carry to rank 0 (longer lines are cut).
-enum { PAR_LINE = 1024 };
+/// Bytes of one line par_agree and par_fail carry to rank 0 (longer lines are cut): room for
+/// a message naming a path of PATH_MAX bytes twice.
+enum { PAR_LINE = 8448 };
 
 /// Collective, the first after MPI starts, the same in every program (so the applications of
 /// an MPMD launch, even different programs, meet in it): every rank brings its verdict on its

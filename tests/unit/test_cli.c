@@ -107,6 +107,14 @@ static void test_engine(void)
                cli_seconds(&s, "--scale", "11", 10, &sec) == 2 &&
                !strcmp(msg, "pi: invalid --scale '11': not a number of seconds from 0 to 10"),
            "cli_seconds: 0.25 taken, 11 refused with its line (%s)", msg);
+    static char big[5001], line[8192];
+    memset(big, '1', 5000);
+    const cli_say b = {.prog = "p", .hold = 1, .msg = line, .len = sizeof line};
+    int64_t n;
+    const int rc = cli_count(&b, "-n", big, 1, 10, &n);
+    tap_ok(rc == 2 && strlen(line) == strlen("p: invalid -n '': too many significant digits") + 5000 &&
+               strstr(line, "': too many significant digits"),
+           "a usage line naming a 5000-byte value is kept whole (%zu bytes)", strlen(line));
 }
 
 int main(void)
