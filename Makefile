@@ -45,7 +45,7 @@ LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -ln
 PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lm
 TEST_LIBS  := $(shell pkg-config --libs mpfr gmp 2>/dev/null || echo -lmpfr -lgmp)
 # The sanitizer build also uses a plain -march=x86-64 (SSE2, no FMA units):
-# its results must match the optimized build's bit for bit (tests/sanitize.t).
+# its results must match the optimized build's bit for bit (tests/pi/sanitize.t).
 SAN_FLAGS  := -O1 -march=x86-64 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 
@@ -59,7 +59,7 @@ TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) $(MPICC)
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
                 librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
-                slurm-wlm munge libomp-dev gnuplot-nox lmod
+                slurm-wlm munge libomp-dev gnuplot-nox lmod python3
 
 # Sources by folder: kernels/ (pure C + OpenMP, one static library), drivers/common/ (the MPI
 # layer and what the programs share), one folder per program (drivers/pi, drivers/map,

@@ -29,13 +29,54 @@ done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 # mpi NP CMD...: run CMD under mpirun with NP ranks (oversubscribed: 2 cores here), 120 s cap.
 mpi() { local np=$1; shift; timeout 120 "$MPIRUN" --oversubscribe -np "$np" "$@"; }
 
-# jfield KEY < JSON: the raw value of a top-level scalar key in a one-line JSON object.
-jfield() { sed -n 's/.*"'"$1"'": \("[^"]*"\|[^,}]*\).*/\1/p' | tr -d '"' | head -n 1; }
+# The Python of jfield and the tests' scanners: Debian's own when present (a pyenv shim may not be).
+if [ -x /usr/bin/python3 ]; then JSON_PY=/usr/bin/python3; else JSON_PY=python3; fi
+
+# jfield KEY < JSON: the value of KEY in the first JSON object of the input (the whole input, else
+# the first line that is one) holding it: at its top level, else the first nested one in document
+# order (build.version). Scalars only, printed raw: numbers exactly as written (3.1415926535897931,
+# 18446744073709551615), strings decoded and without quotes, true/false/null as in JSON.
+# Prints nothing and returns 1 when no object holds KEY as a scalar.
+jfield() {
+    "$JSON_PY" -c '
+import json, sys
+key, raw = sys.argv[1], sys.stdin.read()
+def parse(text):
+    try:
+        return json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
+    except ValueError:
+        return None
+def scalar(v):
+    return not isinstance(v, (dict, list))
+def find(v):
+    if isinstance(v, dict):
+        if key in v and scalar(v[key]):
+            return (v[key],)
+        kids = v.values()
+    elif isinstance(v, list):
+        kids = v
+    else:
+        return None
+    for kid in kids:
+        hit = find(kid)
+        if hit:
+            return hit
+    return None
+whole = parse(raw)
+docs = [whole] if whole is not None else [parse(l) for l in raw.splitlines() if l.strip()]
+for doc in docs:
+    hit = find(doc)
+    if hit:
+        v = hit[0]
+        print("true" if v is True else "false" if v is False else "null" if v is None else v)
+        sys.exit(0)
+sys.exit(1)' "$1"
+}
 
 # jtrue PERL_EXPR < JSON: the expression, over the decoded object $d (perl JSON::PP), is true.
 jtrue() { perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); exit !(eval $ARGV[0])' "$1"; }
 
-# The header of bench/scale's results.csv (tests/scale.t, tests/slurm.t).
+# The header of bench/scale's results.csv (tests/bench/scale.t, tests/slurm/slurm.t).
 scale_header=method,mode,n,ranks,threads,workers,hosts,oversubscribed,seconds_min,seconds_median,seconds_max,rate,speedup,efficiency,karp_flatt,pi,check,git
 
 # png_ok FILE: FILE starts with the PNG signature and has more than 10 kB (a drawn plot).
