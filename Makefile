@@ -6,7 +6,8 @@
 #   make bench      benchmarks (bench/), not tests: rates side by side in one run
 #   make scaling    a strong-scaling study of this machine (bench/scale): table, CSV, JSON, plots
 #   make install    PREFIX=/usr/local DESTDIR=: programs, Slurm scripts, an Lmod modulefile
-#   make uninstall  the same PREFIX and DESTDIR: removes what install put there
+#   make uninstall  the same PREFIX and DESTDIR: removes what install put there and is unchanged
+#                   (PREFIX/share/pi-workshop-mpi/MANIFEST); FORCE=1 install replaces foreign files
 #
 # Your CFLAGS/LDFLAGS are respected; the project's own flags live in PI_*.
 
@@ -20,10 +21,8 @@ BASE_VERSION := 0.9.0
 ifeq ($(origin VERSION),undefined)
 VERSION := $(or $(patsubst v%,%,$(shell git describe --tags --match 'v[0-9]*' 2>/dev/null)),$(BASE_VERSION))
 endif
-# make install's layout: PREFIX/bin, PREFIX/share/$(PROJECT), PREFIX/share/modulefiles/$(PROJECT)
-PROJECT    := pi-workshop-mpi
-DATADIR    := $(PREFIX)/share/$(PROJECT)
-MODULEDIR  := $(PREFIX)/share/modulefiles/$(PROJECT)
+# make install's layout (slurm/install.sh): PREFIX/bin, PREFIX/share/pi-workshop-mpi (the Slurm
+# scripts and the MANIFEST), PREFIX/share/modulefiles/pi-workshop-mpi/VERSION.lua
 # modules the modulefile loads first (depends_on), e.g. MODULE_DEPENDS="gcc openmpi gsl"
 MODULE_DEPENDS ?=
 # The Philox Monte Carlo kernel vectorizes far better with clang 14 than with
@@ -255,34 +254,22 @@ scaling: deps
 
 # make install: the programs, the Slurm scripts and site.conf (an edited site.conf is kept: the
 # new one goes beside it as site.conf.new), and an Lmod modulefile that puts the programs on
-# PATH and sets PI_ROOT to the scripts' directory.
-SLURM_FILES := $(wildcard slurm/*.sbatch) slurm/common.sh
-install: $(BIN)/pi $(BIN)/map $(BIN)/workshop slurm/modulefile.lua.in
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/slurm $(DESTDIR)$(MODULEDIR)
-	install -m 755 $(BIN)/pi $(BIN)/map $(BIN)/workshop $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(SLURM_FILES) $(DESTDIR)$(DATADIR)/slurm/
-	@conf=$(DESTDIR)$(DATADIR)/slurm/site.conf; \
-	 if [ -e "$$conf" ] && ! cmp -s slurm/site.conf "$$conf"; then \
-	   echo "install: keeping the edited $$conf; the new one is $$conf.new"; \
-	   install -m 644 slurm/site.conf "$$conf.new"; \
-	 else install -m 644 slurm/site.conf "$$conf"; fi
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@PROJECT@|$(PROJECT)|g' \
-	    -e 's|^-- @DEPENDS@$$|$(subst \n ,\n,$(foreach m,$(MODULE_DEPENDS),depends_on("$(m)")\n))|' \
-	    slurm/modulefile.lua.in >$(DESTDIR)$(MODULEDIR)/$(VERSION).lua.tmp
-	mv $(DESTDIR)$(MODULEDIR)/$(VERSION).lua.tmp $(DESTDIR)$(MODULEDIR)/$(VERSION).lua
-	@echo "install: done; users: module use $(PREFIX)/share/modulefiles; module load $(PROJECT)"
+# PATH and sets PI_ROOT to the scripts' directory; PREFIX/share/pi-workshop-mpi/MANIFEST lists each
+# file with its sha256.  install refuses to replace a file it did not install (FORCE=1 does);
+# uninstall removes only the listed files that are unchanged.  slurm/install.sh does both: the
+# paths reach it as single-quoted words in its environment, so PREFIX and DESTDIR may hold spaces.
+shell_word = '$(subst ','\'',$($(1)))'
+INSTALL_ENV = PI_PREFIX=$(call shell_word,PREFIX) PI_DESTDIR=$(call shell_word,DESTDIR) \
+              PI_VERSION=$(call shell_word,VERSION) PI_BIN=$(call shell_word,BIN) \
+              PI_MODULE_DEPENDS=$(call shell_word,MODULE_DEPENDS) PI_FORCE=$(call shell_word,FORCE)
+install: $(BIN)/pi $(BIN)/map $(BIN)/workshop slurm/modulefile.lua.in slurm/install.sh
+	@$(INSTALL_ENV) bash slurm/install.sh install
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/pi $(DESTDIR)$(PREFIX)/bin/map $(DESTDIR)$(PREFIX)/bin/workshop
-	rm -f $(SLURM_FILES:slurm/%=$(DESTDIR)$(DATADIR)/slurm/%) $(DESTDIR)$(MODULEDIR)/$(VERSION).lua
-	@conf=$(DESTDIR)$(DATADIR)/slurm/site.conf; \
-	 if [ -e "$$conf" ] && ! cmp -s slurm/site.conf "$$conf"; then \
-	   echo "uninstall: keeping the edited $$conf"; else rm -f "$$conf"; fi
-	-rmdir $(DESTDIR)$(DATADIR)/slurm $(DESTDIR)$(DATADIR) $(DESTDIR)$(MODULEDIR) 2>/dev/null
+	@$(INSTALL_ENV) bash slurm/install.sh uninstall
 
 clean:
-	rm -rf $(BUILD) $(BIN)
+	rm -rf $(call shell_word,BUILD) $(call shell_word,BIN)
 
 FORCE:
 

@@ -112,7 +112,11 @@ const char *cli_parse_u64(const char *s, uint64_t *out)
 
 const char *cli_env_threads(int max, int *out)
 {
-    const char *env = getenv("OMP_NUM_THREADS");
+    return cli_threads_value(getenv("OMP_NUM_THREADS"), max, out);
+}
+
+const char *cli_threads_value(const char *env, int max, int *out)
+{
     char first[32];
     int64_t v;
     size_t len;

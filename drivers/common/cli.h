@@ -22,6 +22,13 @@ const char *cli_parse_u64(const char *s, uint64_t *out);
 /// Thread count default: OMP_NUM_THREADS (first entry of a list) if set, else 1.
 const char *cli_env_threads(int max, int *out);
 
+/// An OMP_NUM_THREADS value as cli_env_threads reads it (NULL or blank: 1); no getenv, so it
+/// may run before the C library is set up (drivers/common/ompenv.c).
+const char *cli_threads_value(const char *env, int max, int *out);
+
+/// The programs' most OpenMP threads a rank (--threads, OMP_NUM_THREADS).
+enum { CLI_MAX_THREADS = 4096 };
+
 /// Who says a usage error and where its one line goes.
 typedef struct {
     const char *prog; ///< "pi midpoint": the prefix of the line

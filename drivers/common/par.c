@@ -102,6 +102,34 @@ int par_fail(int status, const char *line)
     return worst;
 }
 
+int par_same_program(const char *prog, int said)
+{
+    /* the program: prog's first word, as 8 big-endian bytes (max and min name two of them)
+     * and as a hash (longer names); four words, the same size in every program */
+    const size_t len = strcspn(prog, " ");
+    uint64_t name = 0, v[4], r[4];
+    for (size_t i = 0; i < len && i < 8; i++)
+        name |= (uint64_t)(unsigned char)prog[i] << (56 - 8 * i);
+    v[0] = name;
+    v[1] = ~name;
+    v[2] = hash_bytes(HASH_START, prog, len);
+    v[3] = ~v[2];
+    MPI_Allreduce(v, r, 4, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (r[0] == ~r[1] && r[2] == ~r[3])
+        return 0;
+    if (par_rank() == 0 && !said) {
+        char lo[9] = "", hi[9] = "";
+        for (int i = 0; i < 8; i++) {
+            lo[i] = (char)(~r[1] >> (56 - 8 * i));
+            hi[i] = (char)(r[0] >> (56 - 8 * i));
+        }
+        fprintf(stderr, "%s: the launch runs different programs (%s and %s: an MPMD launch "
+                        "with ':'?): every rank must run the same program\n", prog, lo, hi);
+    }
+    par_barrier();                   /* the message is out before any process exits */
+    return 2;
+}
+
 int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const char *prog)
 {
     if (verdict && par_launch_size() <= 1)
@@ -110,14 +138,15 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
         par_finalize();
         return 1;
     }
-    /* the first collective of every process, the same in every program (workshop too) */
+    if (par_same_program(prog, verdict == 2)) {
+        par_finalize();
+        return 2;
+    }
+    /* the agreement after the handshake, the same in every program (workshop too) */
     int same;
-    char line[PAR_LINE] = "";        /* another program's line (MPMD): our ranks send none */
-    const int worst = par_agree(verdict, args_hash, line, sizeof line, &same);
+    const int worst = par_agree(verdict, args_hash, NULL, 0, &same);
     const int rc = same ? worst : 2;
-    if (rc && par_rank() == 0 && verdict == 0 && line[0])
-        fprintf(stderr, "%s\n", line);
-    else if (rc && par_rank() == 0 && verdict == 0)
+    if (rc == 2 && par_rank() == 0 && verdict != 2)    /* not said yet (1: help shown) */
         fprintf(stderr, same ? "%s: another rank refused its settings (its environment differs "
                                "from rank 0's?)\n"
                              : "%s: the ranks were started with different arguments (an MPMD "

@@ -34,9 +34,16 @@ int par_launch_size(void);
 /// A hash of the command line (hash_bytes over every argument and its terminating NUL).
 uint64_t par_hash_args(int argc, char **argv);
 
+/// The first collective of every program once MPI runs, four words whatever the program, so
+/// that programs speaking different agreements after it never mismatch message sizes: do all
+/// processes run the program named by prog's first word ("pi" of "pi midpoint")?  0 if so,
+/// else 2 on every process after rank 0 said so once as "PROG: ..." (unless said: its error
+/// line is out already).  The caller finalizes MPI.
+int par_same_program(const char *prog, int said);
+
 /// Start MPI and agree with every other process on the command line (args_hash) and on the
-/// verdict of parsing it (0 run, 2 usage error already said if this is rank 0).  0: MPI runs
-/// and every rank runs the same command.  Otherwise the status every process exits with, MPI
+/// verdict of parsing it (0 run, 1 help shown, 2 usage error already said if this is rank 0).
+/// 0: MPI runs and every rank runs the same command.  Otherwise the status every process exits with, MPI
 /// finalized: the worst verdict, or 2 when the command lines differ (an MPMD launch with ':'),
 /// said once by rank 0 as "PROG: ...".  A lone process with a bad verdict never starts MPI.
 int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const char *prog);

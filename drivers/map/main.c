@@ -442,6 +442,11 @@ int main(int argc, char **argv)
 {
     map_opts o = {.printer = par_launch_rank() == 0};
     int rc = parse(argc, argv, &o);
+    /* --help or --list shown: an MPMD launch's other programs hear of it in the start-up
+     * agreement (else they wait in MPI start-up for ever) */
+    if (rc < 0 && par_launch_size() > 1 &&
+        par_start(&argc, &argv, par_hash_args(argc, argv), 1, "map") != 1)
+        return 2;
     if (rc < 0 && o.printer && report_finish_stdout("map"))
         return 1;                             /* --help or --list lost */
     if (rc < 0)

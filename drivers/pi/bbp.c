@@ -243,7 +243,8 @@ static int hex_fraction(const bbp_opts *o, const pi_common *c, hex_job *job, pi_
         *frac = bbp_hex_combine(&job->total);
         return 0;
     }
-    const ckpt_run_id id = {"bbp-hex", bbp_hex_terms(d), 0, "none", o->kernel_name, 0, 120};
+    const ckpt_run_id id = {"bbp-hex", bbp_hex_terms(d), 0, "none", o->kernel_name, 0, 120,
+                            "--hex-at", bbp_hex_terms(d) - o->hex_at};
     const int rc = ckpt_run(&o->ckpt, &id, c, hex_span, job, ck);
     *frac = ck->total;
     s->seconds = *median = ck->seconds;

@@ -203,6 +203,8 @@ static const char *check_text(char *text, char v[NKEYS][VAL_MAX])
     const size_t len = strlen(text);
     if (len >= FILE_MAX)
         return "corrupt (larger than any checkpoint)";
+    if (strstr(text, "\r\n"))          /* an editor or a Windows copy rewrote it */
+        return "not a checkpoint written by pi (it has CRLF line ends; pi writes LF)";
     if (len < 2 || text[len - 1] != '\n')
         return "truncated (no complete last line)";
     text[len - 1] = '\0';
@@ -234,11 +236,19 @@ static int load_state(const ckpt_opts *k, const ckpt_run_id *id, const pi_common
     if (why)
         return pi_usage_error(c, "checkpoint %s is %s: remove it to start afresh", k->path, why);
     id_values(id, want);
-    for (int i = 0; i < NID; i++)
-        if (strcmp(v[i], want[i]))
-            return pi_usage_error(c, "checkpoint %s is another run's (%s %s there, %s here): "
-                                  "give another --checkpoint FILE or remove it", k->path,
-                                  keys[i], v[i], want[i]);
+    for (int i = 0; i < NID; i++) {
+        if (!strcmp(v[i], want[i]))
+            continue;
+        const long long there = strtoll(v[i], &end, 10);
+        if (i == 2 && id->n_option && !*end)  /* n in the user's terms: --hex-at D */
+            return pi_usage_error(c, "checkpoint %s is another run's (%s %lld there, %lld "
+                                  "here): give another --checkpoint FILE or remove it", k->path,
+                                  id->n_option, there - (long long)id->n_offset,
+                                  (long long)(id->n - id->n_offset));
+        return pi_usage_error(c, "checkpoint %s is another run's (%s %s there, %s here): "
+                              "give another --checkpoint FILE or remove it", k->path,
+                              keys[i], v[i], want[i]);
+    }
     errno = 0;
     *done = strtoll(v[8], &end, 10);
     const int64_t idx = *done < nseg ? *done * CKPT_SEGMENT : id->n;

@@ -43,6 +43,9 @@ typedef struct {
     fx_u128 max_term;      ///< most one index adds to the total (a bound checked on reading)
     int mod_bits;          ///< 0: the total is an exact sum; else it is kept mod 2^mod_bits
                            ///< (bbp --hex-at: a 120-bit fraction mod 1), checked < 2^mod_bits
+    const char *n_option;  ///< NULL: messages call n "n"; else the option the user gives it by
+                           ///< ("--hex-at"), its value being n - n_offset
+    int64_t n_offset;      ///< n minus n_option's value (bbp --hex-at D takes D + BBP_TAIL terms)
 } ckpt_run_id;
 
 /// This rank's exact sum over the global indices [lo, hi); every rank calls it together.

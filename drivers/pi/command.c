@@ -54,10 +54,10 @@ static const pi_method *find_command(const char *name)
 static int parse_environment(pi_common *c)
 {
     if (!c->threads) {              /* no --threads: OMP_NUM_THREADS, else 1 */
-        const char *why = cli_env_threads(PI_MAX_THREADS, &c->threads);
+        const char *why = cli_env_threads(CLI_MAX_THREADS, &c->threads);
         if (why)
             return pi_usage_error(c, "invalid OMP_NUM_THREADS '%s': %s (1 to %d)",
-                                  getenv("OMP_NUM_THREADS"), why, PI_MAX_THREADS);
+                                  getenv("OMP_NUM_THREADS"), why, CLI_MAX_THREADS);
     }
     double scale;
     const char *bad_scale = pi_check_scale_why(&scale);

@@ -17,6 +17,17 @@
  *              the exact combine across threads and ranks, its report and self-check
  *   finish     standard output checked, a finished run's checkpoint removed, one status
  */
+/// Help or the version was shown (by rank 0): under a launcher the other processes, which may
+/// run another command (MPMD), hear of it in the start-up agreement instead of waiting for
+/// ever in MPI's start-up; 0, or 2 when they run something else (said by rank 0).
+static int help_shown(const pi_common *c, int argc, char **argv)
+{
+    if (par_launch_size() > 1 &&
+        par_start(&argc, &argv, par_hash_args(argc, argv), 1, c->prog) != 1)
+        return 2;
+    return c->printer ? report_finish_stdout(c->prog) : 0;
+}
+
 int main(int argc, char **argv)
 {
     pi_common c = {.prog = "pi", .repeat = 1, .printer = par_launch_rank() == 0};
@@ -35,10 +46,10 @@ int main(int argc, char **argv)
         return par_start(&argc, &argv, par_hash_args(argc, argv), 2, c.prog);
     }
     if (cli_top(&say, argv[1], pi_print_usage, report_version))
-        return c.printer ? report_finish_stdout(c.prog) : 0;
+        return help_shown(&c, argc, argv);
     if ((rc = pi_parse_command(&c, argc, argv, &m, &opts)) < 0) {   /* help shown */
         free(opts);
-        return c.printer ? report_finish_stdout(c.prog) : 0;
+        return help_shown(&c, argc, argv);
     }
     if (rc == 1)
         return 1;

@@ -33,10 +33,15 @@ const char *pi_check_scale_why(double *v)
     *v = strtod(e, &end);
     if (!*e || *end || end == e)
         return "not a number";
-    if (!isfinite(*v) || errno == ERANGE)
+    /* strtod says ERANGE for a tiny but representable value (a subnormal) too: accepted */
+    if (errno == ERANGE && isinf(*v))
+        return *v < 0 ? "negative" : "too large: above 1.8e308, the largest double";
+    if (!isfinite(*v))
         return "not finite";
-    if (*v < 0)
+    if (*v < 0 || (signbit(*v) && errno == ERANGE))
         return "negative";
+    if (errno == ERANGE && *v == 0)
+        return "too small: it rounds to 0, and the least positive factor is 4.9e-324";
     return NULL;
 }
 
@@ -95,7 +100,7 @@ int pi_parse_options(pi_common *c, int argc, char **argv, const char *shortopts,
     method_options m = {c, own, state};
     const cli_parser p = {.shortopts = shortopts, .longopts = longopts, .usage = usage,
                           .see = "--help", .json = &c->json, .threads = &c->threads,
-                          .threads_max = PI_MAX_THREADS, .option = method_option, .state = &m};
+                          .threads_max = CLI_MAX_THREADS, .option = method_option, .state = &m};
     const cli_say s = say_of(c);
     const int rc = cli_options(&s, &p, argc, argv);
     return rc == 1 ? -1 : rc;

@@ -112,7 +112,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
     *s = (pi_summary){.method = "midpoint", .n = o->steps, .unit = "steps"};
     if (o->ckpt.path[0]) {
         const ckpt_run_id id = {"midpoint", o->steps, 0, "none", o->kernel_name,
-                                (fx_u128)1 << 53, 0};
+                                (fx_u128)1 << 53, 0, NULL, 0};
         const int rc = ckpt_run(&o->ckpt, &id, c, span, &job, &ck);
         if (rc)
             return rc;

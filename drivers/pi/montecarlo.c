@@ -268,7 +268,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
     ckpt_result ck = {.computed = o->samples};
     if (o->ckpt.path[0]) {
         const ckpt_run_id id = {"montecarlo", o->samples, o->seed, o->rng, o->kernel_name, 1,
-                                0};
+                                0, NULL, 0};
         const int rc = ckpt_run(&o->ckpt, &id, c, span, &job, &ck);
         if (rc)
             return rc;

@@ -11,8 +11,8 @@
 
 #include "report.h"
 
-/// Limits of the common options.
-enum { PI_MAX_THREADS = 4096, PI_MAX_REPEAT = 64 };
+/// The most --repeat (the most threads is CLI_MAX_THREADS).
+enum { PI_MAX_REPEAT = 64 };
 
 /// Options every method takes, and who prints.
 typedef struct {

@@ -8,8 +8,6 @@
 #include "cli.h"
 #include "hash.h"
 
-enum { MAX_THREADS = 4096 };
-
 static const ws_lesson *const lessons[] = {&ws_processes, &ws_join_order, &ws_queue,
                                            &ws_counter,   &ws_shared,     &ws_pingpong};
 static const int nlessons = (int)(sizeof lessons / sizeof lessons[0]);
@@ -63,7 +61,7 @@ static int parse_lesson(ws_ctx *x, ws_opts *o, const ws_lesson *L, int argc, cha
     lesson_options lo = {x, o, L};
     const cli_parser p = {.shortopts = ":h", .longopts = L->longopts, .usage = L->usage,
                           .see = "--help", .json = &o->json, .threads = &o->threads,
-                          .threads_max = MAX_THREADS, .next_word = 1,
+                          .threads_max = CLI_MAX_THREADS, .next_word = 1,
                           .option = lesson_option, .state = &lo};
     const cli_say s = {.prog = x->prog, .printer = x->printer, .hold = 1, .msg = x->msg,
                        .len = sizeof x->msg};
@@ -74,10 +72,10 @@ static int parse_lesson(ws_ctx *x, ws_opts *o, const ws_lesson *L, int argc, cha
         return rc;
     if (L->threads_default && !o->threads) {     /* OMP_NUM_THREADS, else the lesson's */
         const char *env = getenv("OMP_NUM_THREADS");
-        const char *why = cli_env_threads(MAX_THREADS, &o->threads);
+        const char *why = cli_env_threads(CLI_MAX_THREADS, &o->threads);
         if (why)
             return ws_usage(x, "invalid OMP_NUM_THREADS '%s': %s (1 to %d)", env, why,
-                            MAX_THREADS);
+                            CLI_MAX_THREADS);
         if (!env || !*env)
             o->threads = L->threads_default;
     }

@@ -25,6 +25,10 @@ static int agree(ws_ctx *x, const ws_lesson *L, const ws_opts *o, int verdict,
         par_finalize();
         return 1;
     }
+    if (par_same_program(x->prog, verdict == 2)) {    /* an MPMD launch with pi or map too */
+        par_finalize();
+        return 2;
+    }
     int agreed = par_agree(verdict, ws_signature(verdict, L, o), x->msg, sizeof x->msg, &same);
     if (agreed != 2 && !same) {
         agreed = 3;

@@ -56,6 +56,9 @@ static int parse_sizes(ws_ctx *x, ws_opts *o, const char *arg)
     o->size_max = 4 << 20;
     if (!arg)
         return 0;
+    if (colon && (colon == arg || !colon[1]))   /* "3:" or ":64": say which half is missing */
+        return ws_usage(x, "invalid --sizes '%s': no %s %s ':' (give MIN:MAX, or MAX)", arg,
+                        colon == arg ? "minimum" : "maximum", colon == arg ? "before" : "after");
     if (colon) {
         snprintf(min, sizeof min, "%.*s", (int)(colon - arg), arg);
         if (ws_count(x, "--sizes minimum", min, 1, MAX_BYTES, &o->size_min))

@@ -147,15 +147,40 @@ PI_BIN=$tmp/bin "$SCALE" --method map -n 1e4 --layouts 1x1 --repeat 1 --out "$tm
 [ $? -eq 1 ] && grep -q '^map,strong,10000,1,1,.*,fail,' "$tmp/s6/results.csv"
 ok $? "map output that differs from the reference: check fail"
 
-PI_BIN=$tmp/bin "$SCALE" -n 1e12 --layouts 1x1 --repeat 1 --out "$tmp/s9" >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 100); do pgrep -f "$tmp/bin/pi midpoint" >/dev/null && break; sleep 0.2; done
-kill -TERM "$pid"
-wait "$pid"
-st=$?
-for _ in $(seq 50); do pgrep -f "$tmp/bin/pi midpoint" >/dev/null || break; sleep 0.2; done
-! pgrep -f "$tmp/bin/pi midpoint" >/dev/null && [ -z "$(ls -A "$tmp/s9")" ]
-ok $? "SIGTERM during a run: the run is ended, DIR left empty, no temporary files (exit $st)"
+# kill_ours: KILL what a failed stop left running of this test's own pi (by pid, its path is ours)
+kill_ours() { local p; p=$(pgrep -f "$tmp/bin/pi midpoint"); [ -z "$p" ] || kill -KILL $p; }
+# a stop signal during a run: mpirun and pi stopped before bench/scale ends (no waiting for
+# them here), the signal's own status, and the DIR this study created is gone
+for sig in TERM:143 INT:130; do
+    PI_BIN=$tmp/bin "$SCALE" -n 1e13 --layouts 1x1 --repeat 1 --out "$tmp/s9" >/dev/null 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 100); do [ "$(pgrep -f "$tmp/bin/pi midpoint" | wc -l)" -ge 2 ] && break; sleep 0.2; done
+    sleep 0.5
+    kill -"${sig%:*}" "$pid"
+    wait "$pid"
+    st=$?
+    left=$(pgrep -af "$tmp/bin/pi midpoint")
+    [ -z "$left" ] && [ ! -e "$tmp/s9" ] && [ "$st" -eq "${sig#*:}" ] && [ ! -s "$tmp/err" ]
+    ok $? "SIG${sig%:*} during a run: mpirun and pi ended with it, exit ${sig#*:} ($st), DIR and temporary files gone"
+    [ -z "$left" ] || { diag "left running: $left"; kill_ours; }
+done
+# SIGINT at any moment of the start (tools, mpirun, MPI start-up): never lost, never a leftover
+good=0 res=""
+for d in 0.05 0.15 0.3 0.45 0.6 0.8; do
+    PI_BIN=$tmp/bin "$SCALE" -n 1e13 --layouts 1x1 --repeat 1 --out "$tmp/s9" >/dev/null 2>"$tmp/err" &
+    pid=$!
+    sleep "$d"
+    kill -INT "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"          # lost: no hang here, a failure
+    wait "$pid"
+    st=$?
+    res="$res $d:$st"
+    [ $st -eq 130 ] && [ -z "$(pgrep -f "$tmp/bin/pi midpoint")" ] && [ ! -e "$tmp/s9" ] && good=$((good + 1))
+    kill_ours
+done
+[ $good -eq 6 ] && [ ! -s "$tmp/err" ]
+ok $? "SIGINT 0.05 to 0.8 s after the start: exit 130 every time, nothing left running, no DIR (delay:status$res)"
 
 if command -v "${PYTHON:-python3}" >/dev/null; then
     out=$("$SCALE" -n 1e7 --layouts "1x1 2x1" --python --repeat 1 --out "$tmp/s7")
@@ -200,6 +225,95 @@ bad "$tmp/bad3/z.json: not a pi --json record: 'cpus' is not a positive integer"
 bad "--layouts is for a sweep here, not for --merge" --merge --layouts 1x1 "$tmp/r1"
 bad "invalid --steps '100000000000000000': too large" -n 1e17 --layouts 1x1
 bad "--python: the workshop has Python for midpoint and montecarlo, not map" --method midpoint,map --python
+bad "invalid --method ',,': an empty method name" --method ,,
+bad "invalid --method ',': an empty method name" --method ,
+bad "invalid --method '': an empty method name" --method ''
+bad "invalid --method 'midpoint,': an empty method name" --method midpoint,
+bad "--allow-mixed is for --merge" --allow-mixed -n 1e6
+"$SCALE" --merge "$tmp/no-such-dir" --out "$tmp/fresh/scaling" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "'$tmp/no-such-dir' is not a directory" "$tmp/err" &&
+    [ ! -e "$tmp/fresh" ]
+ok $? "a failed --merge leaves no directory behind (not DIR, not its parent it would have made)"
+"$SCALE" --merge "$tmp/r1" --out "$tmp/r1/a.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(cat "$tmp/err")" = "scale: --out '$tmp/r1/a.json' exists and is not a directory" ]
+ok $? "--out naming a file: one message, once ($(cat "$tmp/err"))"
+"$SCALE" --merge "$tmp/r1" --out "$tmp/r1/a.json/sub" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(cat "$tmp/err")" = "scale: cannot create --out '$tmp/r1/a.json/sub': Not a directory" ]
+ok $? "--out below a file: the system's reason, once ($(cat "$tmp/err"))"
+
+# --- --merge counts each record once and refuses mixed builds ---------------------------------
+mkdir -p "$tmp/dup"
+cp "$tmp/r1"/*.json "$tmp/dup/"
+cp "$tmp/r1/a.json" "$tmp/dup/a-copy.json"
+"$SCALE" --merge "$tmp/dup" --out "$tmp/od" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && cmp -s "$tmp/o1/results.csv" "$tmp/od/results.csv" && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -qF "scale: note: $tmp/dup/a.json is the same record as $tmp/dup/a-copy.json: counted once" "$tmp/err" &&
+    [ "$(jget "$tmp/od/results.json" 'scalar @{$d->{runs}}')" = 8 ]
+ok $? "--merge with a copied record: counted once (the same results.csv as without it), one note"
+"$SCALE" --merge "$tmp/r2" "$tmp/r2" --out "$tmp/od2" >/dev/null 2>"$tmp/err"
+[ $? -eq 0 ] && cmp -s "$tmp/o2/results.csv" "$tmp/od2/results.csv" &&
+    grep -qF "$tmp/r2/p1.json read twice (a directory named twice?): counted once (4 duplicate records in all)" "$tmp/err"
+ok $? "--merge naming a directory twice: each record once, one note"
+mkdir -p "$tmp/mixed"
+rec midpoint 1000 1 1 1.0 2 >"$tmp/mixed/a.json"
+rec midpoint 1000 2 1 0.6 2 | sed 's/"git": "abc"/"git": "def"/' >"$tmp/mixed/b.json"
+"$SCALE" --merge "$tmp/mixed" --out "$tmp/om" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -e "$tmp/om" ] && [ ! -s "$tmp/out" ] &&
+    grep -qF "records come from 2 different builds (git 'abc' in $tmp/mixed/a.json, 'def' in $tmp/mixed/b.json)" "$tmp/err" &&
+    grep -q -- '--allow-mixed accepts them' "$tmp/err"
+ok $? "--merge of two git commits: refused, exit 2, one line naming both, no DIR"
+rec midpoint 1000 4 1 0.4 2 | sed 's/"build": {"git": "abc"}/"build": {"git": "abc", "cflags": "-O0"}/' >"$tmp/mixed/b.json"
+"$SCALE" --merge "$tmp/mixed" --out "$tmp/om" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF "2 different builds (build cflags none in $tmp/mixed/a.json, '-O0' in $tmp/mixed/b.json)" "$tmp/err"
+ok $? "--merge of one commit built two ways: refused, naming the difference (cflags)"
+out=$("$SCALE" --merge --allow-mixed "$tmp/mixed" --out "$tmp/om" 2>"$tmp/err")
+[ $? -eq 0 ] && [ ! -s "$tmp/err" ] && grep -q '^MIXED BUILDS (--allow-mixed): the records come from 2 different builds' <<<"$out" &&
+    [ "$(jget "$tmp/om/results.json" '$d->{study}{mixed_builds} =~ /^2 different builds/ ? "marked" : "not"')" = marked ] &&
+    png_ok "$tmp/om/speedup.png"
+ok $? "--allow-mixed: accepted, marked in the table and results.json (and the plots' titles)"
+
+# --- the system's reason, once ------------------------------------------------------------------
+mkdir -p "$tmp/unread"
+rec midpoint 1000 1 1 1.0 2 >"$tmp/unread/a.json"
+chmod 000 "$tmp/unread/a.json"
+asuser=()                      # root reads anything: without CAP_DAC_OVERRIDE it cannot
+[ "$(id -u)" = 0 ] && asuser=(setpriv --bounding-set=-dac_override,-dac_read_search)
+if [ ${#asuser[@]} -gt 0 ] && ! command -v setpriv >/dev/null; then
+    echo "ok $((tap_n += 1)) # SKIP root without setpriv: cannot make a file unreadable"
+else
+    "${asuser[@]}" "$SCALE" --merge "$tmp/unread" --out "$tmp/ou" >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && [ "$(cat "$tmp/err")" = "scale: --merge: cannot read $tmp/unread/a.json: Permission denied" ] && [ ! -e "$tmp/ou" ]
+    ok $? "an unreadable record: 'Permission denied', not malformed JSON ($(cat "$tmp/err"))"
+fi
+mkdir -p "$tmp/small"
+mount_small "$tmp/small"
+if [ "$mounted" != yes ]; then
+    for i in 1 2; do echo "ok $((tap_n += 1)) # SKIP $mounted"; done
+else
+    trap 'umount "$tmp/small"; rm -rf "$tmp"' EXIT
+    # fill the 1 MiB less and less until the study fits: every failure on the way one line
+    # with the reason, and no DIR left on the full disk
+    good=1 fails=0 where=""
+    for k in $(seq 1024 -16 512); do
+        rm -rf "$tmp/small"/*
+        head -c "${k}k" /dev/zero >"$tmp/small/fill" 2>/dev/null
+        "$SCALE" --merge "$tmp/r2" --out "$tmp/small/o" >/dev/null 2>"$tmp/err"
+        st=$?
+        [ $st -eq 0 ] && break
+        fails=$((fails + 1))
+        where="$where $(sed -n 's/.*cannot write .*\/\([a-z]*\.[a-z]*\): .*/\1/p' "$tmp/err")"
+        [ $st -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q ': No space left on device$' "$tmp/err" &&
+            [ "$(ls -A "$tmp/small")" = fill ] || { good=0; diag "fill ${k}k: exit $st: $(cat "$tmp/err")"; }
+    done
+    [ $good -eq 1 ] && [ $st -eq 0 ] && [ $fails -ge 2 ] && grep -q png <<<"$where"
+    ok $? "--out on a full disk: exit 1, one line ending 'No space left on device', no DIR left ($fails fills failed at:$where)"
+    rm -rf "$tmp/small"/*
+    head -c 1020k /dev/zero >"$tmp/small/fill" 2>/dev/null
+    TMPDIR=$tmp/small "$SCALE" --merge "$tmp/r2" --out "$tmp/ot" >/dev/null 2>"$tmp/err"
+    [ $? -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q ': No space left on device$' "$tmp/err" &&
+        ! grep -q Warning "$tmp/err" && [ ! -e "$tmp/ot" ] && [ "$(ls -A "$tmp/small")" = fill ]
+    ok $? "a full TMPDIR: one line with the reason ($(cat "$tmp/err")), no DIR"
+fi
 "$SCALE" --help | grep -q 'bench/scale --merge scaling'
 ok $? "--help shows examples"
 

@@ -95,6 +95,114 @@ OMP_NUM_THREADS=abc "$PI" midpoint -n 10 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -qF "OMP_NUM_THREADS 'abc'" "$tmp/err"
 ok $? "OMP_NUM_THREADS=abc: exit 2 naming it"
 
+# exact_line LABEL LINE CMD...: exit 2, nothing on stdout, and LINE is the one line from us on
+# stderr (alone: the only line; under mpirun, which may add its own trailer, our only line)
+exact_line() {
+    local label=$1 want=$2; shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(grep -c '^pi' "$tmp/err")" -eq 1 ] &&
+        [ "$(grep '^pi' "$tmp/err")" = "$want" ] && ! grep -qi 'MPI_ABORT' "$tmp/err" &&
+        { [ "$1" = mpi ] || [ "$(wc -l <"$tmp/err")" -eq 1 ]; }
+    ok $? "$label: exit $rc, one line: $(grep -m1 '^pi' "$tmp/err" || head -n 1 "$tmp/err")"
+}
+
+# PI_CHECK_SCALE: a tiny positive factor (a subnormal) is a factor; what is refused says why
+for v in 1e-320 4.9e-324 2e-310; do
+    PI_CHECK_SCALE=$v "$PI" midpoint -n 1e3 --json >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 1 ] && [ "$(jfield check <"$tmp/out")" = fail ] && ! grep -q PI_CHECK_SCALE "$tmp/err"
+    ok $? "PI_CHECK_SCALE=$v (subnormal): accepted, the bound shrinks to almost 0 (check fail, exit $rc)"
+done
+why="(a finite factor >= 0 on every self-check bound; default 1)"
+for np in 0 2; do
+    run=("$PI"); [ $np -gt 0 ] && run=(mpi $np "$PI")
+    PI_CHECK_SCALE=1e-400 exact_line "PI_CHECK_SCALE=1e-400 np=$np" \
+        "pi midpoint: invalid PI_CHECK_SCALE '1e-400': too small: it rounds to 0, and the least positive factor is 4.9e-324 $why" \
+        "${run[@]}" midpoint -n 1e3
+    PI_CHECK_SCALE=1e400 exact_line "PI_CHECK_SCALE=1e400 np=$np" \
+        "pi midpoint: invalid PI_CHECK_SCALE '1e400': too large: above 1.8e308, the largest double $why" \
+        "${run[@]}" midpoint -n 1e3
+    PI_CHECK_SCALE=-1e-400 exact_line "PI_CHECK_SCALE=-1e-400 np=$np" \
+        "pi midpoint: invalid PI_CHECK_SCALE '-1e-400': negative $why" \
+        "${run[@]}" midpoint -n 1e3
+done
+
+# checkpoints refused in the user's terms: a CRLF copy, a --hex-at of another run
+(
+    cd "$tmp" || exit 1
+    "$PI" midpoint -n 1e5 --checkpoint m.ck --keep-checkpoint >/dev/null &&
+        sed 's/$/\r/' m.ck >crlf.ck && "$PI" bbp --hex-at 1000 --checkpoint h.ck --keep-checkpoint >/dev/null
+) || echo "not ok - could not write the checkpoints the next tests need"
+for np in 0 2; do
+    run=("$PI"); [ $np -gt 0 ] && run=(mpi $np "$PI")
+    exact_line "CRLF checkpoint np=$np" \
+        "pi midpoint: checkpoint $tmp/crlf.ck is not a checkpoint written by pi (it has CRLF line ends; pi writes LF): remove it to start afresh" \
+        "${run[@]}" midpoint -n 1e5 --checkpoint "$tmp/crlf.ck"
+    exact_line "another --hex-at's checkpoint np=$np" \
+        "pi bbp: checkpoint $tmp/h.ck is another run's (--hex-at 1000 there, 999 here): give another --checkpoint FILE or remove it" \
+        "${run[@]}" bbp --hex-at 999 --checkpoint "$tmp/h.ck"
+done
+cmp -s "$tmp/crlf.ck" <(sed 's/$/\r/' "$tmp/m.ck") && [ -s "$tmp/h.ck" ]
+ok $? "the refused checkpoints are left as they were"
+
+# a bad OMP_NUM_THREADS: the program's one line, not the OpenMP runtime's as well
+for v in abc 0 5000 -1; do
+    why=$(OMP_NUM_THREADS=$v "$PI" midpoint -n 10 2>&1 | sed -n "s/^pi midpoint: invalid OMP_NUM_THREADS '$v': //p")
+    for np in 0 2; do
+        run=("$PI"); [ $np -gt 0 ] && run=(mpi $np "$PI")
+        OMP_NUM_THREADS=$v exact_line "OMP_NUM_THREADS=$v np=$np" \
+            "pi midpoint: invalid OMP_NUM_THREADS '$v': ${why:-?}" "${run[@]}" midpoint -n 10
+    done
+done
+# accepted values the runtime reads alike: empty (the default), 1e1 and +3 (given to it as digits)
+for c in ":1" "1e1:10" "+3:3" "4.0,2:4"; do
+    OMP_NUM_THREADS=${c%:*} "$PI" midpoint -n 1000 --json >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 0 ] && [ ! -s "$tmp/err" ] && [ "$(jfield threads <"$tmp/out")" = "${c#*:}" ]
+    ok $? "OMP_NUM_THREADS='${c%:*}': ${c#*:} threads, nothing on stderr: $(head -n 1 "$tmp/err")"
+done
+
+# an MPMD launch of two programs: one handshake first, so both refuse (exit 2), no MPI error
+exact_line "MPMD pi : map" \
+    "pi midpoint: the launch runs different programs (map and pi: an MPMD launch with ':'?): every rank must run the same program" \
+    mpi 1 "$PI" midpoint -n 1e3 : -np 2 "$BIN/map" bogus
+! grep -q 'MPI_ERR' "$tmp/err"
+ok $? "MPMD pi : map: no MPI error"
+
+# --help in one MPMD application only: the others hear of it, no hang in MPI's start-up (the
+# 120 s cap would give 124); rank 0 shows the help it was asked for, then every rank exits 2
+diff_args="pi midpoint: the ranks were started with different arguments (an MPMD launch with ':'?): every rank must run the same command"
+exact_line "MPMD, --help in app 1 only" "$diff_args" mpi 1 "$PI" midpoint -n 1e3 : -np 1 "$PI" midpoint --help
+mpi 1 "$PI" midpoint --help : -np 2 "$PI" midpoint -n 1e3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q '^usage: pi midpoint' "$tmp/out" && [ "$(grep -c '^pi' "$tmp/err")" -eq 1 ] &&
+    [ "$(grep '^pi' "$tmp/err")" = "$diff_args" ]
+ok $? "MPMD, --help in app 0 only: help shown, exit $rc, one line: $(grep -m1 '^pi' "$tmp/err")"
+
+exact_line "MPMD pi : map --help" \
+    "pi midpoint: the launch runs different programs (map and pi: an MPMD launch with ':'?): every rank must run the same program" \
+    mpi 1 "$PI" midpoint -n 1e3 : -np 1 "$BIN/map" --help
+
+# pi layout --json: one JSON object like every --json (with --expect-ranks: check fail, exit 1)
+"$PI" layout --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && [ ! -s "$tmp/err" ] &&
+    jtrue '$d->{method} eq "layout" && $d->{ranks} == 1 && $d->{check} eq "pass" && @{$d->{layout}} == 1 &&
+           $d->{layout}[0]{rank} == 0 && $d->{layout}[0]{cpus} =~ /^[0-9]/ && @{$d->{layout}[0]{threads}} == 1 &&
+           ref $d->{build} eq "HASH"' <"$tmp/out"
+ok $? "pi layout --json: one line, one object (method, ranks, layout, build), exit $rc"
+mpi 2 "$PI" layout --json --threads 2 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+    jtrue '$d->{ranks} == 2 && $d->{threads} == 2 && join(",", map { $_->{rank} } @{$d->{layout}}) eq "0,1" &&
+           !grep { @{$_->{threads}} != 2 || $_->{threads}[1]{thread} != 1 || $_->{threads}[1]{cpu} !~ /^[0-9]+$/ } @{$d->{layout}}' <"$tmp/out"
+ok $? "mpirun -np 2 pi layout --json --threads 2: every rank and thread in the object, exit $rc"
+mpi 2 "$PI" layout --json --expect-ranks 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && jtrue '$d->{check} eq "fail" && $d->{expect_ranks} == 3' <"$tmp/out" &&
+    [ "$(grep -c '^pi layout: FAILED: the MPI world has 2 ranks, expected 3' "$tmp/err")" -eq 1 ]
+ok $? "pi layout --json --expect-ranks 3 at np 2: \"check\": \"fail\", said once, exit $rc"
+
 # the self-check's failure path: PI_CHECK_SCALE=0 shrinks every bound to 0
 for m in "midpoint -n 1e6" "montecarlo -n 1e5" "bbp --digits 30"; do
     PI_CHECK_SCALE=0 "$PI" $m >"$tmp/out" 2>"$tmp/err"

@@ -252,7 +252,7 @@ stop 3 1 TERM ranks 20 "${HEX[@]}" --json
 ok $? "bbp --hex-at resumed on np 3 x 1, SIGTERM to every rank at $seen segments: exit $rc (75)"
 cp "$CK" hex.ckpt
 "$PI" bbp --hex-at 3e8 --checkpoint "$CK" >run.out 2>run.err
-[ $? -eq 2 ] && grep -q "checkpoint $CK is another run's (n 200000036 there, 300000036 here)" run.err &&
+[ $? -eq 2 ] && grep -qF "checkpoint $CK is another run's (--hex-at 200000000 there, 300000000 here)" run.err &&
     cmp -s "$CK" hex.ckpt
 ok $? "bbp --hex-at 3e8 with the 2e8 run's checkpoint: exit 2, file untouched: $(cat run.err)"
 "$PI" bbp --hex-at 2e8 --kernel ref --checkpoint "$CK" >run.out 2>run.err

@@ -5,7 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 cluster="$tmp/cluster"
-trap '"$TOP/tests/slurm/cluster.sh" stop "$cluster"; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap '"$TOP/tests/slurm/cluster.sh" stop "$cluster"; mountpoint -q "$tmp/small" && umount "$tmp/small"
+      [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 P=$tmp/prefix
 share=$P/share/pi-workshop-mpi
 tag=$(cd "$TOP" && git describe --tags --match 'v[0-9]*' 2>/dev/null)
@@ -75,8 +76,90 @@ rm "$conf.new"
 cp "$TOP/slurm/site.conf" "$conf"       # as installed: uninstall removes it
 make -s -C "$TOP" uninstall DESTDIR="$stage" PREFIX=/opt/piw >"$tmp/install.log" 2>&1
 rc=$?
-[ $rc -eq 0 ] && [ -z "$(find "$stage" -type f)" ] && [ ! -e "$stage/opt/piw/share/pi-workshop-mpi" ]
+[ $rc -eq 0 ] && [ -z "$(find "$stage" -type f 2>/dev/null)" ] && [ ! -e "$stage/opt/piw/share/pi-workshop-mpi" ]
 ok $? "make uninstall DESTDIR=S PREFIX=/opt/piw: no file left ($rc)"
+
+# ---- installs that own their files: a manifest, spaces in PREFIX, foreign files ----------------
+man=$share/MANIFEST
+[ "$(head -n 1 "$man")" = "# pi-workshop-mpi MANIFEST: what make install put under PREFIX (paths relative to it)" ] &&
+    grep -qx "file $(sha256sum <"$TOP/bin/pi" | cut -d' ' -f1) bin/pi" "$man" &&
+    grep -qx "file $(sha256sum <"$TOP/slurm/site.conf" | cut -d' ' -f1) share/pi-workshop-mpi/slurm/site.conf" "$man" &&
+    grep -qx "file [0-9a-f]\{64\} share/modulefiles/pi-workshop-mpi/$version.lua" "$man" &&
+    [ "$(grep -c '^file ' "$man")" -eq "$(find "$P" -type f ! -name MANIFEST | wc -l)" ]
+ok $? "make install writes P/share/pi-workshop-mpi/MANIFEST: every file it installed with its sha256"
+
+sp=$tmp/sp
+mkdir -p "$sp"
+echo 'keep me' >"$sp/victim.txt"
+SP="$sp/victim.txt $sp/opt pi"            # the space turns an unquoted PREFIX into two paths
+top_before=$(ls -A "$TOP")
+make -s -C "$TOP" install PREFIX="$SP" >"$tmp/install.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$("$SP/bin/pi" --version | head -n 1)" = "pi (pi-workshop-mpi) $version" ] &&
+    cmp -s "$SP/share/pi-workshop-mpi/slurm/pi.sbatch" "$TOP/slurm/pi.sbatch" &&
+    grep -qF "prepend_path(\"PATH\", \"$SP/bin\")" "$SP/share/modulefiles/pi-workshop-mpi/$version.lua" &&
+    [ "$(cat "$sp/victim.txt")" = 'keep me' ] && [ "$(ls -A "$TOP")" = "$top_before" ] &&
+    [ "$(ls -A "$sp")" = "victim.txt"$'\n'"victim.txt " ]
+ok $? "make install PREFIX='victim.txt opt pi' (a space): all of it under that one PREFIX, nothing in the checkout ($rc)"
+[ $rc -eq 0 ] || diag "$(tail -n 3 "$tmp/install.log")"
+make -s -C "$TOP" uninstall PREFIX="$SP" >"$tmp/install.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$(cat "$sp/victim.txt")" = 'keep me' ] && [ "$(ls -A "$sp")" = victim.txt ]
+ok $? "make uninstall PREFIX='victim.txt opt pi': the victim file survives; PREFIX and the directories install made are gone ($rc)"
+
+P2=$tmp/p2
+make -s -C "$TOP" install PREFIX="$P2" >/dev/null 2>&1
+echo 'a site script' >"$P2/share/pi-workshop-mpi/slurm/mine.sbatch"
+echo '# edited' >>"$P2/bin/map"
+make -s -C "$TOP" uninstall PREFIX="$P2" >"$tmp/install.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$(cat "$P2/share/pi-workshop-mpi/slurm/mine.sbatch")" = 'a site script' ] &&
+    [ "$(tail -c 9 "$P2/bin/map")" = '# edited' ] && [ ! -e "$P2/bin/pi" ] && [ ! -e "$P2/share/pi-workshop-mpi/MANIFEST" ] &&
+    [ "$(find "$P2" -type f | wc -l)" -eq 2 ] && grep -qF "uninstall: keeping $P2/bin/map: changed since make install" "$tmp/install.log" &&
+    [ ! -e "$P2/share/modulefiles" ]
+ok $? "make uninstall over a foreign file and an edited one: both kept (the edit reported), the rest removed ($rc)"
+
+P3=$tmp/p3
+mkdir -p "$P3/bin"
+echo 'Debian pi' >"$P3/bin/pi"
+make -s -C "$TOP" uninstall PREFIX="$P3" >"$tmp/install.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && [ "$(cat "$P3/bin/pi")" = 'Debian pi' ] && grep -q "^uninstall: no $P3/share/pi-workshop-mpi/MANIFEST: nothing" "$tmp/install.log"
+ok $? "make uninstall where nothing was installed: P/bin/pi (another package's) kept, the reason said, exit non-zero ($rc)"
+before=$(cd "$P3" && find . -printf '%p %s\n' | sort)
+make -s -C "$TOP" install PREFIX="$P3" >"$tmp/install.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && [ "$(grep -c '^install:' "$tmp/install.log")" -eq 1 ] && [ "$(cd "$P3" && find . -printf '%p %s\n' | sort)" = "$before" ] &&
+    grep -qF "install: refusing to overwrite '$P3/bin/pi': not installed by pi-workshop-mpi" "$tmp/install.log" &&
+    grep -q 'FORCE=1 overwrites' "$tmp/install.log"
+ok $? "make install over a foreign P/bin/pi: refused in one line, nothing written ($rc)"
+[ $rc -ne 0 ] || diag "$(cat "$tmp/install.log")"
+make -s -C "$TOP" install PREFIX="$P3" FORCE=1 >"$tmp/install.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] && cmp -s "$P3/bin/pi" "$TOP/bin/pi" && grep -q ' bin/pi$' "$P3/share/pi-workshop-mpi/MANIFEST" &&
+    grep -qF "FORCE=1: replacing '$P3/bin/pi'" "$tmp/install.log"
+ok $? "make install FORCE=1 over it: replaced, said so, and now listed in the manifest ($rc)"
+make -s -C "$TOP" install PREFIX="$P3" >"$tmp/install.log" 2>&1 && make -s -C "$TOP" uninstall PREFIX="$P3" >>"$tmp/install.log" 2>&1
+[ $? -eq 0 ] && [ -z "$(find "$P3" -type f)" ] && [ -d "$P3/bin" ] && [ ! -e "$P3/share" ]
+ok $? "then install again (its own files: no FORCE needed) and uninstall: every file gone, P/bin (there before) kept"
+
+mkdir -p "$tmp/small"
+mount_small "$tmp/small"
+if [ "$mounted" != yes ]; then
+    echo "ok $((tap_n += 1)) # SKIP $mounted"
+else
+    make -s -C "$TOP" install PREFIX="$tmp/small/p" >"$tmp/install.log" 2>&1
+    rc=$?
+    grep -q '^install: cannot write .*: No space left on device$' "$tmp/install.log" &&
+        [ "$(grep -c '^install:' "$tmp/install.log")" -eq 1 ] && [ -z "$(find "$tmp/small" -name '*.tmp*')" ]
+    st=$?
+    make -s -C "$TOP" uninstall PREFIX="$tmp/small/p" >>"$tmp/install.log" 2>&1
+    urc=$?
+    [ $rc -ne 0 ] && [ $st -eq 0 ] && [ $urc -eq 0 ] && [ -z "$(ls -A "$tmp/small")" ]
+    ok $? "make install on a full 1 MiB disk: one line with the reason, no temporary; uninstall then removes all it wrote ($rc)"
+    [ $rc -ne 0 ] && [ $st -eq 0 ] || diag "$(cat "$tmp/install.log")"
+    umount "$tmp/small"
+fi
 
 # ---- the installed scripts run from any directory ---------------------------------------------
 env SLURM_JOB_ID=7 SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES= \
@@ -97,7 +180,7 @@ lmod_shell() {
         ". '$lmod_init' && module use '$P/share/modulefiles' && $1"
 }
 if [ -z "$lmod_init" ]; then
-    for i in 1 2 3 4; do echo "ok $((tap_n += 1)) # SKIP no Lmod (Debian: lmod)"; done
+    for i in 1 2 3 4 5; do echo "ok $((tap_n += 1)) # SKIP no Lmod (Debian: lmod)"; done
 else
     out=$(lmod_shell 'module load pi-workshop-mpi && echo "which $(command -v pi)" && echo "root $PI_ROOT" &&
                       pi --version | head -n 1 && module -t list 2>&1')
@@ -110,11 +193,21 @@ else
     ok $? "Lmod: module whatis and module help describe it"
     out=$(lmod_shell 'module load pi-workshop-mpi && module unload pi-workshop-mpi &&
                       echo "which $(command -v pi || echo none) root ${PI_ROOT:-unset}"')
-    [ "$out" = "which none root unset" ]
+    # Debian's own pi package may put a /usr/bin/pi on PATH: what matters is that P/bin/pi is gone
+    [ "${out% root *}" != "which $P/bin/pi" ] && [ "${out##* root }" = unset ]
     ok $? "Lmod: module unload takes both back ($out)"
     out=$(lmod_shell "module use '$tmp/depmods' && module load pi-workshop-mpi && echo \$PIW_DEP \$PI_ROOT")
     [ "$out" = "loaded /opt/piw/share/pi-workshop-mpi" ]
     ok $? "Lmod: a modulefile installed with MODULE_DEPENDS loads its dependency first ($out)"
+    make -s -C "$TOP" install PREFIX="$SP" >/dev/null 2>&1
+    out=$(env -i HOME="$tmp" PATH=/usr/local/bin:/usr/bin:/bin LMOD_ALLOW_ROOT_USE=yes SP="$SP" bash -c \
+        ". '$lmod_init' && module use \"\$SP/share/modulefiles\" && module load pi-workshop-mpi &&
+         echo \"which \$(command -v pi)\" && echo \"root \$PI_ROOT\" && pi --version | head -n 1")
+    [ $? -eq 0 ] && grep -qxF "which $SP/bin/pi" <<<"$out" && grep -qxF "root $SP/share/pi-workshop-mpi" <<<"$out" &&
+        grep -qx "pi (pi-workshop-mpi) $version" <<<"$out"
+    ok $? "Lmod: the module installed with PREFIX='victim.txt opt pi' (a space) loads: pi and PI_ROOT there"
+    [ $? -eq 0 ] || diag "$out"
+    make -s -C "$TOP" uninstall PREFIX="$SP" >/dev/null 2>&1
 fi
 
 # ---- an installed script on the private Slurm, submitted from elsewhere -----------------------

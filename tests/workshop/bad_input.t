@@ -15,6 +15,8 @@ cases=(
     "invalid --sizes '1e30'|pingpong	--sizes=1e30"
     "invalid --sizes minimum '0'|pingpong	--sizes	0:64"
     "invalid --sizes '64:8'|pingpong	--sizes	64:8"
+    "workshop pingpong: invalid --sizes '3:': no maximum after ':' (give MIN:MAX, or MAX)|pingpong	--sizes	3:"
+    "workshop pingpong: invalid --sizes ':64': no minimum before ':' (give MIN:MAX, or MAX)|pingpong	--sizes=:64"
     "invalid --size '2e9'|pingpong	--size	2e9"
     "--size and --sizes|pingpong	--sizes	--size	8"
     "invalid --iterations '0'|pingpong	--iterations	0"
@@ -68,6 +70,8 @@ for c in "invalid --sizes '0'|pingpong	--sizes	0" "unknown lesson 'bogus'|bogus"
     done
 done
 
+check_case "np=2:" "workshop pingpong: invalid --sizes '3:': no maximum after ':'" mpi 2 "$WS" pingpong --sizes 3:
+
 # known only once MPI runs: the world's size
 check_case "alone:" "needs 2 ranks or more" "$WS" pingpong
 check_case "np=1:" "needs 2 ranks or more" mpi 1 "$WS" pingpong --sizes
@@ -90,6 +94,28 @@ check_case "MPMD, --help in one app only:" "only --task may differ" \
 check_case "MPMD, different thread counts:" "disagree on the thread count" \
     mpmd -np 1 "$WS" processes --threads 2 : -np 1 "$WS" processes --threads 3
 
+# MPMD of two programs (workshop and pi): every rank refuses (exit 2), one line, no MPI error
+for order in "workshop:1:2" "pi:2:1"; do
+    IFS=: read -r first n1 n2 <<<"$order"
+    if [ "$first" = workshop ]; then
+        prog="workshop processes"
+        cmd=(mpmd -np "$n1" "$WS" processes : -np "$n2" "$BIN/pi" midpoint -n 1e3)
+    else
+        prog="pi midpoint"
+        cmd=(mpmd -np "$n1" "$BIN/pi" midpoint -n 1e3 : -np "$n2" "$WS" processes)
+    fi
+    want="$prog: the launch runs different programs (pi and workshop: an MPMD launch with ':'?): every rank must run the same program"
+    "${cmd[@]}" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(grep -cE '^(workshop|pi)' "$tmp/err")" -eq 1 ] && [ "$(grep -E '^(workshop|pi)' "$tmp/err")" = "$want" ] &&
+        ! grep -qE 'MPI_ERR|MPI_ABORT|\*\*\*' "$tmp/err" && [ ! -s "$tmp/out" ]
+    ok $? "MPMD $first first (-np $n1 : -np $n2): exit $rc, one line: $(grep -m1 -E '^(workshop|pi)|MPI_ERR' "$tmp/err")"
+done
+mpmd -np 1 "$WS" processes --task nope : -np 1 "$BIN/pi" midpoint >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(grep -cE '^(workshop|pi)' "$tmp/err")" -eq 1 ] && grep -q "^workshop processes: unknown --task 'nope'" "$tmp/err"
+ok $? "MPMD workshop (bad --task) with pi: exit $rc, only the usage error's line"
+
 # the message is never lost: mpirun ends the job at the first non-zero exit
 lost=0
 for i in 1 2 3 4 5 6; do
@@ -101,6 +127,12 @@ ok $lost "6 MPMD runs with a bad --task in app 1: the message is there once ever
 OMP_NUM_THREADS=abc "$WS" counter >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -qF "OMP_NUM_THREADS 'abc'" "$tmp/err"
 ok $? "OMP_NUM_THREADS=abc: exit 2 naming it"
+for v in abc 0 5000; do
+    OMP_NUM_THREADS=$v "$WS" counter >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^workshop counter: invalid OMP_NUM_THREADS '$v': " "$tmp/err"
+    ok $? "OMP_NUM_THREADS=$v: exactly one line, the program's (no libgomp line): $(head -n 1 "$tmp/err")"
+    OMP_NUM_THREADS=$v check_case "np=2:" "workshop counter: invalid OMP_NUM_THREADS '$v': " mpi 2 "$WS" counter
+done
 
 "$WS" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'workshop --help' "$tmp/err"

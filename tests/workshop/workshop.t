@@ -106,6 +106,34 @@ out=$("$WS" counter --increments 1e4)
 [ "$(grep -cE '^(unsafe|lock|atomic|rma) +20000 +[0-9]+ +[0-9]+ ' <<<"$out")" -eq 4 ] && grep -q '^check: pass' <<<"$out"
 ok $? "counter text: a row per variant with expected, final, lost, ns"
 
+# --- counter's unsafe shows its point: lost updates in every run where two threads share a counter
+seen=0 runs=""
+for i in 1 2 3 4 5; do
+    out=$("$WS" counter --threads 2 --variants unsafe --json)
+    jtrue 'my $v = $d->{variants}[0]; $v->{lost} > 0 && $v->{lost} == 2000000 - $v->{final} &&
+           $v->{tries} >= 1 && !exists $v->{note}' <<<"$out" && seen=$((seen + 1))
+    runs="$runs $(jtrue 'my $v = $d->{variants}[0]; print "$v->{lost}/$v->{tries}"; 1' <<<"$out")"
+done
+[ $seen -eq 5 ]
+ok $? "counter unsafe 1 rank x 2 threads: lost > 0 in $seen of 5 runs (lost/tries:$runs)"
+out=$("$WS" counter --threads 2 --variants unsafe)
+tries_line=$(grep -c '^unsafe: lost updates in run [0-9]*; the [0-9]* before it lost none' <<<"$out")
+grep -qE '^unsafe +2000000 +[0-9]+ +[1-9][0-9]* ' <<<"$out" && ! grep -q '^unsafe: no update' <<<"$out" &&
+    [ "$tries_line" -le 1 ]
+ok $? "counter unsafe text: lost > 0 in the row; a run after the first is said ($tries_line line)"
+why="unsafe: no update can be lost: each rank's counter has one thread (ranks count apart), and a race needs two (--threads 2 or more)"
+out=$("$WS" counter --threads 1 --increments 1e4)
+[ "$(grep -c '^unsafe: ' <<<"$out")" -eq 1 ] && grep -qxF "$why" <<<"$out" && grep -q '^check: pass' <<<"$out"
+ok $? "counter at 1 worker: the line says why unsafe lost nothing"
+out=$(mpi 2 "$WS" counter --threads 1 --increments 1e4 --variants unsafe --json)
+WHY=${why#unsafe: } jtrue 'my $v = $d->{variants}[0]; $v->{lost} == 0 && $v->{tries} == 1 && $v->{note} eq $ENV{WHY}' <<<"$out"
+ok $? "counter at 2 ranks x 1 thread --json: lost 0 in one try, \"note\" says why"
+if command -v taskset >/dev/null; then
+    out=$(taskset -c 0 "$WS" counter --threads 2 --increments 1000 --variants unsafe --json)
+    jtrue 'my $v = $d->{variants}[0]; $v->{lost} > 0 || ($v->{note} =~ /share one CPU/ && $v->{race_seconds} >= 5)' <<<"$out"
+    ok $? "counter unsafe on one CPU: loses updates, or says the threads share one CPU after 5 s ($(jfield lost <<<"$out") lost)"
+fi
+
 # --- shared: the array written in slices, reversed by one rank, pi read by all ---------------
 for np in 1 2 3 4; do
     out=$(mpi "$np" "$WS" shared)
