@@ -5,8 +5,9 @@
 /*
  * Only drivers/common/ calls MPI (as CoMD's parallel.c is its only MPI module); the programs
  * in drivers/pi, drivers/map and drivers/workshop call these wrappers, kernels/ never sees MPI.
- *   par.c      start-up and agreement on the verdict of the command line (par_start,
- *              par_agree), one collective failure path (par_fail: every rank reaches the
+ *   par.c      start-up, the handshake on the program and the agreement on the verdict of
+ *              the command line (par_start, par_same_program, par_agree), one collective
+ *              failure path (par_fail: every rank reaches the
  *              verdict, rank 0 says one line, all exit with the same status), exact
  *              reductions (128-bit, 64-bit, arrays), gather to rank 0, broadcasts, timing,
  *              hosts and the CPUs their ranks share
@@ -16,7 +17,8 @@
  * and beside them, MPI-free: cli.c (the option and usage engine of pi, map and workshop),
  * report.c (JSON and provenance, checked standard output), outfile.c (atomic outputs, stop
  * signals, the registry of temporaries), memlimit.c (memory limits), affinity.c (CPU
- * affinity facts), hash.c (the one hash).  No program's own code (GMP, BBP) lives here.
+ * affinity facts), hash.c (the one hash), ompenv.c (OMP_NUM_THREADS judged before the
+ * OpenMP runtime reads it).  No program's own code (GMP, BBP) lives here.
  */
 
 #include <stddef.h>
@@ -52,8 +54,8 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
 /// a message naming a path of PATH_MAX bytes twice.
 enum { PAR_LINE = 8448 };
 
-/// Collective, the first after MPI starts, the same in every program (so the applications of
-/// an MPMD launch, even different programs, meet in it): every rank brings its verdict on its
+/// Collective, the one agreement after par_same_program, the same in every program (its
+/// messages are of one size whoever sends them): every rank brings its verdict on its
 /// own command line (0 run, 1 help shown, 2 usage error with its line in msg, NULL if said
 /// already) and a signature of what all must agree on.  Returns the worst verdict; *same says
 /// whether every signature is equal; on a 2, rank 0's msg (if given) holds the line of the
