@@ -7,10 +7,9 @@
  * in drivers/pi, drivers/map and drivers/workshop call these wrappers, kernels/ never sees MPI.
  *   par.c      start-up, the handshake on the program and the agreement on the verdict of
  *              the command line (par_start, par_same_program, par_agree), one collective
- *              failure path (par_fail: every rank reaches the
- *              verdict, rank 0 says one line, all exit with the same status), exact
- *              reductions (128-bit, 64-bit, arrays), gather to rank 0, broadcasts, timing,
- *              hosts and the CPUs their ranks share
+ *              failure path (par_fail: every rank reaches the verdict, rank 0 says one
+ *              line, all exit with the same status), exact reductions (128-bit, 64-bit,
+ *              arrays), gather to rank 0, broadcasts, timing, hosts and their CPUs
  *   mpiio.c    checked MPI-IO: every MPI_File_* result and count, one message, one verdict
  *   msg.c      messages, one-sided windows and the one fetch-and-op counter (map's dynamic
  *              schedule and the workshop), MPMD facts
