@@ -143,7 +143,7 @@ $(BUILD)/bench/montecarlo_gcc.o: kernels/montecarlo.c $(BUILD)/cflags
 	    -c $< -o $@
 $(BUILD)/bench/bench_montecarlo: $(BUILD)/bench/montecarlo_gcc.o
 
-tests: $(PROGRAMS:%=$(BIN)/%) $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+tests: $(PROGRAMS:%=$(BIN)/%) $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) $(BUILD)/bench/mpfr_pi
 san: $(PROGRAMS:%=$(BUILD)/san/bin/%) $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/%)
 tsan: $(BUILD)/tsan/bin/workshop $(BUILD)/tsan/tests/unit/test_lessons $(BUILD)/tsan/tests/unit/tsan_control
 
@@ -205,6 +205,7 @@ bench:                          # one after another: they share 2 cores and buil
 	@$(MAKE) --no-print-directory bench-midpoint
 	@$(MAKE) --no-print-directory bench-montecarlo
 	@$(MAKE) --no-print-directory bench-bbp
+	@$(MAKE) --no-print-directory bench-digits
 	@$(MAKE) --no-print-directory bench-map
 	@$(MAKE) --no-print-directory bench-pingpong
 bench-pingpong: $(BUILD)/bench/pingpong_plain $(BIN)/workshop
@@ -217,6 +218,13 @@ bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
 $(BUILD)/bench/copy_f64: bench/copy_f64.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@
+.PHONY: bench-digits
+bench-digits: $(BUILD)/bench/mpfr_pi $(BUILD)/bench/bench_plan $(BIN)/pi
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 BIN=$(BUILD)/avx2/bin \
+	    CFLAGS="-O3 -mavx2 -mfma -g" $(BUILD)/avx2/bin/pi
+	MPIRUN=$(MPIRUN) PI=$(BIN)/pi PI_AVX2=$(BUILD)/avx2/bin/pi MPFR_PI=$(BUILD)/bench/mpfr_pi \
+	    bench/bench_digits.sh
+	$(BUILD)/bench/bench_plan
 bench-bbp: $(BUILD)/bench/bailey_bbp $(BUILD)/bench/mpfr_pi $(BIN)/pi
 	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/avx2 BIN=$(BUILD)/avx2/bin \
 	    CFLAGS="-O3 -mavx2 -mfma -g" $(BUILD)/avx2/bin/pi

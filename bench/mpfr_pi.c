@@ -1,6 +1,7 @@
 /* mpfr_pi.c - the reference for `pi bbp --digits N`: MPFR's mpfr_const_pi to N digits on one
  * core, then the same decimal string (mpfr_get_str).  Prints: const_seconds str_seconds
- * peak_rss_bytes last_10_digits.  Usage: mpfr_pi N */
+ * peak_rss_bytes last_10_digits.  Usage: mpfr_pi N [FILE]  (FILE: also write "3." + the N
+ * digits + newline there, the reference text the tests compare with) */
 #include <mpfr.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,9 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    const double n = argc == 2 ? strtod(argv[1], NULL) : 0;
+    const double n = argc == 2 || argc == 3 ? strtod(argv[1], NULL) : 0;
     if (n < 10 || n > 1e10) {
-        fprintf(stderr, "usage: mpfr_pi N   (10 <= N <= 1e10 decimal digits)\n");
+        fprintf(stderr, "usage: mpfr_pi N [FILE]   (10 <= N <= 1e10 decimal digits)\n");
         return 2;
     }
     const long N = (long)n;
@@ -35,6 +36,11 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     if (!s || strlen(s) != (size_t)N + 1)
         return 1;
+    FILE *f = argc == 3 ? fopen(argv[2], "w") : NULL;
+    if (argc == 3 && (!f || fprintf(f, "3.%s\n", s + 1) < 0 || fclose(f) != 0)) {
+        perror(argv[2]);
+        return 1;
+    }
     printf("%.6f %.6f %lld %s\n", t1 - t0, t2 - t1, (long long)ru.ru_maxrss * 1024,
            s + N + 1 - 10);
     mpfr_free_str(s);

@@ -106,6 +106,11 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
 /// the cheapest, would otherwise carry a quarter of the work, and block b goes to worker b mod W.
 #define BBP_SPLIT_PARTS 24
 
+/// No block's modelled splitting cost (bbp_split_block_cost) exceeds 1/BBP_SPLIT_COST_PARTS of
+/// the total:
+/// blocks sized by their cost, so more workers than BBP_SPLIT_PARTS all get work.
+#define BBP_SPLIT_COST_PARTS 64
+
 /// Largest prime whose powers are cancelled between halves (a block of L terms: primes <= L/4).
 #define BBP_SPLIT_MAX_PRIME (INT64_C(1) << 24)
 
@@ -126,6 +131,10 @@ typedef struct {
 /// Called after each finished block (from any thread): ctx, block index.
 typedef void (*bbp_progress_fn)(void *ctx, int64_t block);
 
+/// Modelled splitting cost (arbitrary units, integer) of a block of `len` terms whose plain Q
+/// has qb bits.
+int64_t bbp_split_block_cost(int64_t len, int64_t qb);
+
 /// Terms needed at P bits (the tail after them is below one unit).
 int64_t bbp_split_terms(int64_t bits);
 
@@ -145,8 +154,9 @@ void bbp_split_rank(const bbp_split_plan *plan, int rank, int ranks, int threads
                     bbp_progress_fn progress, void *ctx);
 
 /// "3." + the first N decimals of pi, truncated, from x with x - below <= pi 2^P <= x + above;
-/// NULL if that interval straddles a digit (more bits needed) or out of memory.
+/// NULL if that interval straddles a digit (more bits needed) or out of memory.  The decimal
+/// conversion runs on up to `threads` OpenMP threads (digits_str.h).
 char *bbp_digits_string(const mpz_t x, uint64_t below, uint64_t above, int64_t bits,
-                        int64_t digits);
+                        int64_t digits, int threads);
 
 #endif

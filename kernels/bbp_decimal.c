@@ -5,6 +5,7 @@
 
 #include "bbp.h"
 #include "decomp.h"
+#include "digits_str.h"
 
 /*
  * Pairing the series, term k is 16^-k ((16k+14)/((8k+1)(8k+4)) - (16k+11)/((8k+5)(8k+6))).
@@ -74,31 +75,27 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
     mpz_t x;
     mpz_init(x);
     mpz_sub(x, pos, neg);                   /* pi 2^B, within K units */
-    char *s = bbp_digits_string(x, K, K, bits, digits);
+    char *s = bbp_digits_string(x, K, K, bits, digits, 1);
     mpz_clear(x);
     return s;
 }
 
 /// "3." + digits from the decimal integer d = floor(pi 10^N) (N + 1 digits).
-static char *format_digits(const mpz_t d, int64_t digits)
+static char *format_digits(const mpz_t d, int64_t digits, int threads)
 {
-    char *s = malloc((size_t)digits + 4);   /* s+1 takes up to digits + 2 characters and a NUL */
-    if (!s || mpz_sizeinbase(d, 10) > (size_t)digits + 2) {
-        free(s);
-        return NULL;
-    }
-    mpz_get_str(s + 1, 10, d);              /* "31415...": digits + 1 characters */
-    if (strlen(s + 1) != (size_t)digits + 1) {
+    char *s = malloc((size_t)digits + 3);
+    if (!s || digits_str_write(d, digits + 1, threads, s + 1) != 0 || s[1] == '0') {
         free(s);
         return NULL;
     }
     s[0] = s[1];
     s[1] = '.';
+    s[digits + 2] = '\0';
     return s;
 }
 
 char *bbp_digits_string(const mpz_t x, uint64_t below, uint64_t above, int64_t bits,
-                        int64_t digits)
+                        int64_t digits, int threads)
 {
     mpz_t lo, hi, p10;
     char *s = NULL;
@@ -113,7 +110,7 @@ char *bbp_digits_string(const mpz_t x, uint64_t below, uint64_t above, int64_t b
     mpz_fdiv_q_2exp(lo, lo, (mp_bitcnt_t)bits);
     mpz_fdiv_q_2exp(hi, hi, (mp_bitcnt_t)bits);
     if (mpz_cmp(lo, hi) == 0)               /* floor(pi 10^N), certain */
-        s = format_digits(lo, digits);
+        s = format_digits(lo, digits, threads);
     mpz_clears(lo, hi, NULL);
     return s;
 }

@@ -91,32 +91,61 @@ static int sieve(int64_t limit, bbp_split_plan *pl)
     return 0;
 }
 
+int64_t bbp_split_block_cost(int64_t len, int64_t qb)
+{
+    /* ~log2(len) levels of products of r bits in all (fitted to block times at 1e6 digits,
+       bench/bench_plan); the block's division (a want-bit quotient) is not capped: no cut
+       makes it smaller, and more blocks at full precision only add divisions */
+    const int64_t r = reduced_bits(qb, len);
+    return r * bitlen((uint64_t)r) * bitlen((uint64_t)len);
+}
+
+/// Cut [0, K) into blocks: each ends where its Q reaches the bits its share needs, or where its
+/// modelled splitting cost reaches cost_cap (0: no cap); at least BBP_SPLIT_MIN_BLOCK terms.  Boundaries
+/// into *start (grown as needed), their number returned, the summed cost into *total; -1 if
+/// out of memory.
+static int64_t cut_blocks(int64_t bits, int64_t K, int64_t cost_cap, int64_t **start,
+                          int64_t *cap, int64_t *total)
+{
+    int64_t n = 0;
+    *total = 0;
+    for (int64_t a = 0; a < K;) {
+        int64_t want = bits - 4 * a, len = 0, qb = 0, cost = 0;
+        if (want > BBP_SPLIT_MAX_BLOCK_BITS)
+            want = BBP_SPLIT_MAX_BLOCK_BITS;
+        while (a + len < K && (len < BBP_SPLIT_MIN_BLOCK ||
+                               (reduced_bits(qb, len) < want && len < K / BBP_SPLIT_PARTS &&
+                                (!cost_cap || cost < cost_cap)))) {
+            qb += q_bits(a + len++);
+            cost = bbp_split_block_cost(len, qb);
+        }
+        if (n + 2 > *cap) {
+            int64_t *s = realloc(*start, (size_t)(*cap *= 2) * sizeof **start);
+            if (!s)
+                return -1;
+            *start = s;
+        }
+        (*start)[n++] = a;
+        *total += cost;
+        a += len;
+    }
+    return n;
+}
+
 int bbp_split_plan_make(int64_t digits, int64_t extra_bits, bbp_split_plan *pl)
 {
     const int64_t bits = bbp_decimal_bits(digits) + extra_bits;
     const int64_t K = bbp_split_terms(bits);
-    int64_t cap = 64, n = 0;
+    int64_t cap = 64, total;
     int64_t *start = malloc((size_t)cap * sizeof *start);
-    if (!start)
+    /* a first cut by precision alone gives the total cost; the plan caps every block at a
+       BBP_SPLIT_COST_PARTS-th of it, so the first blocks (full precision) are cut finer */
+    int64_t n = start ? cut_blocks(bits, K, 0, &start, &cap, &total) : -1;
+    if (n >= 0)
+        n = cut_blocks(bits, K, total / BBP_SPLIT_COST_PARTS + 1, &start, &cap, &total);
+    if (n < 0) {
+        free(start);
         return -1;
-    for (int64_t a = 0; a < K;) {
-        /* the block ends where its Q reaches the bits its share needs (at least a few terms) */
-        int64_t want = bits - 4 * a, len = 0, qb = 0;
-        if (want > BBP_SPLIT_MAX_BLOCK_BITS)
-            want = BBP_SPLIT_MAX_BLOCK_BITS;
-        while (a + len < K && (len < BBP_SPLIT_MIN_BLOCK ||
-                               (reduced_bits(qb, len) < want && len < K / BBP_SPLIT_PARTS)))
-            qb += q_bits(a + len++);
-        if (n + 2 > cap) {
-            int64_t *s = realloc(start, (size_t)(cap *= 2) * sizeof *start);
-            if (!s) {
-                free(start);
-                return -1;
-            }
-            start = s;
-        }
-        start[n++] = a;
-        a += len;
     }
     start[n] = K;
     *pl = (bbp_split_plan){.digits = digits, .bits = bits, .terms = K, .blocks = n, .start = start};

@@ -1,7 +1,6 @@
 /* bbp.c - `pi bbp`: BBP hex digits at any position, or exact decimal digits, split like partialPi. */
 #include <errno.h>
 #include <math.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +11,7 @@
 #include "ckpt.h"
 #include "cli.h"
 #include "decomp.h"
-#include "memlimit.h"
-#include "outfile.h"
+#include "digits.h"
 #include "par.h"
 #include "pi.h"
 
@@ -307,87 +305,11 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
 
 /* ---- decimal mode ------------------------------------------------------ */
 
-/// Rank 0: decide how -o is written and create its temporary; every rank learns the
-/// temporary's name, so whichever rank survives a signal removes it.  0 or errno (every rank).
-static int prepare_output(const char *path, const pi_layout *L, outfile *of)
-{
-    int e = 0;
-    memset(of, 0, sizeof *of);
-    if (L->rank == 0)
-        e = outfile_prepare(path, of);
-    if ((e = par_bcast_int(e)) != 0)
-        return e;
-    par_bcast_text(of->tmp, sizeof of->tmp);
-    if (L->rank != 0 && of->tmp[0])
-        cleanup_add(of->tmp);
-    return 0;
-}
-
-/// Rank 0: write "3.ddd\n" to the output, sync it and publish it; 0 ok, else errno.
-static int write_output(outfile *of, const char *text)
-{
-    const struct iovec line[2] = {{(void *)text, strlen(text)}, {"\n", 1}};
-    return outfile_store(of, line, 2);
-}
-
-/// Progress of rank 0's own blocks, shown on stderr (rank 0 only; other ranks pass NULL).
-typedef struct {
-    const bbp_split_plan *plan;
-    int ranks;          ///< to say whose blocks these are
-    int tty;            ///< stderr is a terminal: one line redrawn in place
-    double t0, last;    ///< start, last line printed
-    double done_w, total_w; ///< work of rank 0's blocks done and in all (cost ~ bits needed)
-    int64_t done, mine; ///< rank 0's blocks done and in all
-} bbp_progress;
-
 /// Work weight of a block: its share needs P - 4a bits, and it costs about that.
-static double block_weight(const bbp_split_plan *pl, int64_t b)
+static double block_weight(const void *plan, int64_t b)
 {
+    const bbp_split_plan *pl = plan;
     return (double)(pl->bits - 4 * pl->start[b]) + 64.0;
-}
-
-static void progress_init(bbp_progress *pr, const bbp_split_plan *pl, const pi_layout *L)
-{
-    const int64_t W = (int64_t)L->ranks * L->threads;
-    *pr = (bbp_progress){.plan = pl, .ranks = L->ranks, .tty = isatty(2), .t0 = par_wtime()};
-    pr->last = pr->t0;
-    for (int t = 0; t < L->threads; t++)
-        for (int64_t b = decomp_worker(0, L->threads, t); b < pl->blocks; b += W) {
-            pr->total_w += block_weight(pl, b);
-            pr->mine++;
-        }
-}
-
-static void progress_line(bbp_progress *pr, double now, int final)
-{
-    const double el = now - pr->t0, f = pr->total_w > 0 ? pr->done_w / pr->total_w : 1;
-    char left[48] = "";
-    if (!final && f > 0.02)
-        snprintf(left, sizeof left, ", ~%.0f s left", el * (1 - f) / f);
-    if (pr->ranks > 1)
-        fprintf(stderr, "%spi bbp: blocks %lld/%lld of rank 0 (%lld in all), %.1f s elapsed%s%s",
-                pr->tty ? "\r" : "", (long long)pr->done, (long long)pr->mine,
-                (long long)pr->plan->blocks, el, left, pr->tty && !final ? "   " : "\n");
-    else
-        fprintf(stderr, "%spi bbp: blocks %lld/%lld, %.1f s elapsed%s%s", pr->tty ? "\r" : "",
-                (long long)pr->done, (long long)pr->mine, el, left,
-                pr->tty && !final ? "   " : "\n");
-    fflush(stderr);
-    pr->last = now;
-}
-
-/// After each block (any thread of rank 0): a line every 0.5 s on a terminal, else every 10 s.
-static void progress_block(void *ctx, int64_t b)
-{
-    bbp_progress *pr = ctx;
-#pragma omp critical(bbp_progress)
-    {
-        pr->done++;
-        pr->done_w += block_weight(pr->plan, b);
-        const double now = par_wtime();
-        if (now - pr->last >= (pr->tty ? 0.5 : 10.0))
-            progress_line(pr, now, 0);
-    }
 }
 
 /// One timed decimal run.
@@ -398,7 +320,6 @@ typedef struct {
     int64_t bits;      ///< fixed-point precision
     int64_t blocks;    ///< blocks of the split (terms for direct)
     char *text;        ///< "3." + digits on rank 0 (NULL elsewhere or if uncertain)
-    int failed;        ///< 1 on every rank once a run failed (said by rank 0)
 } dec_job;
 
 /// Direct sum at P = bits: the total on rank 0 and the string, NULL if uncertain.
@@ -409,8 +330,9 @@ static char *direct_digits(dec_job *job, int64_t bits)
     mpz_t pos, neg;
     mpz_inits(pos, neg, NULL);
     bbp_decimal_rank(bits, L->rank, L->ranks, L->threads, pos, neg);
-    job->failed |= pi_sum_mpz_root(pos) | pi_sum_mpz_root(neg);
-    if (L->rank == 0 && !job->failed)
+    (void)pi_sum_mpz_root(pos); /* out of memory: said once (par_fail), the self-check fails */
+    (void)pi_sum_mpz_root(neg); /* out of memory: said once (par_fail), the self-check fails */
+    if (L->rank == 0)
         text = bbp_decimal_string(pos, neg, bits, job->o->digits);
     job->blocks = bits / 4 + 2;
     mpz_clears(pos, neg, NULL);
@@ -422,27 +344,25 @@ static char *split_digits(dec_job *job, int64_t extra)
 {
     const pi_layout *L = job->L;
     bbp_split_plan plan;
-    bbp_progress pr;
+    digits_progress pr;
     char *text = NULL;
     mpz_t acc;
-    const int no_plan = bbp_split_plan_make(job->o->digits, extra, &plan) != 0;
-    if (par_fail(no_plan, "pi bbp: out of memory for the block plan")) {
-        if (!no_plan)
-            bbp_split_plan_free(&plan);
-        job->failed = 1;
-        return NULL;
+    if (bbp_split_plan_make(job->o->digits, extra, &plan) != 0) {
+        fprintf(stderr, "pi bbp: out of memory for the block plan\n");
+        exit(1);
     }
     if (job->show_progress)
-        progress_init(&pr, &plan, L);
+        digits_progress_init(&pr, "bbp", plan.blocks, block_weight, &plan, L);
     mpz_init(acc);
     bbp_split_rank(&plan, L->rank, L->ranks, L->threads, acc,
-                   job->show_progress ? progress_block : NULL, &pr);
+                   job->show_progress ? digits_progress_block : NULL, &pr);
     if (job->show_progress)
-        progress_line(&pr, par_wtime(), 1);
-    job->failed |= pi_sum_mpz_root(acc);
+        digits_progress_end(&pr);
+    (void)pi_sum_mpz_root(acc); /* out of memory: said once (par_fail), the self-check fails */
     /* every block floors once and the tail after the last term is below one unit */
-    if (L->rank == 0 && !job->failed)
-        text = bbp_digits_string(acc, 0, (uint64_t)plan.blocks + 1, plan.bits, job->o->digits);
+    if (L->rank == 0)
+        text = bbp_digits_string(acc, 0, (uint64_t)plan.blocks + 1, plan.bits, job->o->digits,
+                                 L->threads);
     job->bits = plan.bits;
     job->blocks = plan.blocks;
     mpz_clear(acc);
@@ -456,14 +376,14 @@ static void dec_compute(void *arg)
     free(job->text);
     job->text = NULL;
     /* more guard bits in the (never yet seen) case the error interval straddles a digit */
-    for (int extra = 0; extra < 4 && !job->failed; extra++) {
+    for (int extra = 0; extra < 4; extra++) {
         if (job->o->algorithm == ALG_DIRECT) {
             job->bits = bbp_decimal_bits(job->o->digits) + 64 * extra;
             job->text = direct_digits(job, job->bits);
         } else {
             job->text = split_digits(job, 64 * extra);
         }
-        if (job->failed || par_bcast_int(job->L->rank != 0 || job->text != NULL))
+        if (par_bcast_int(job->L->rank != 0 || job->text != NULL))
             break;
     }
 }
@@ -477,192 +397,33 @@ static double split_memory_estimate(int64_t digits, int threads)
     return (8.0 + 4.0 * threads) * P + (double)digits + 32e6;
 }
 
-/// "12.3 GiB": bytes in binary units.
-static const char *human_bytes(double b, char buf[32])
+static void dec_describe(const void *vjob, char *buf, size_t len)
 {
-    static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    int u = 0;
-    while (b >= 1024 && u < 5) {
-        b /= 1024;
-        u++;
-    }
-    snprintf(buf, 32, "%.*f %s", u ? 1 : 0, b, unit[u]);
-    return buf;
+    const dec_job *job = vjob;
+    snprintf(buf, len, "%s, %lld block(s), %lld-bit fixed point",
+             job->o->algorithm == ALG_SPLIT ? "binary splitting" : "direct sum",
+             (long long)job->blocks, (long long)job->bits);
 }
 
-/// Rank 0 checks the estimate against the memory of its host; every rank gets the verdict.
-static int check_memory(const bbp_opts *o, const pi_common *c, const pi_layout *L)
+static void dec_json(const void *vjob, json_out *j)
 {
-    int bad = 0;
-    if (o->algorithm == ALG_SPLIT && L->rank == 0) {
-        uint64_t avail;
-        const char *from;
-        const int per_host = (L->ranks + L->hosts - 1) / L->hosts;
-        const double need = split_memory_estimate(o->digits, L->threads) * per_host;
-        if (mem_available(&avail, &from) != 0) {
-            fprintf(stderr, "%s: invalid PI_MEMORY_LIMIT '%s': give bytes, or a number "
-                    "with K, M, G or T\n", c->prog, getenv("PI_MEMORY_LIMIT"));
-            bad = 1;
-        } else if (need > (double)avail) {
-            char n1[32], n2[32];
-            fprintf(stderr, "%s: --digits '%s' needs about %s of memory (%d rank(s) on this "
-                    "host), more than the %s available (%s)\n", c->prog,
-                    o->digits_arg ? o->digits_arg : "1000", human_bytes(need, n1),
-                    per_host, human_bytes((double)avail, n2), from);
-            bad = 1;
-        }
-    }
-    return par_bcast_int(bad) ? 2 : 0;
-}
-
-static void sha256_hex(const char *text, char out[65])
-{
-    struct sha256_ctx ctx;
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_init(&ctx);
-    sha256_update(&ctx, strlen(text), (const uint8_t *)text);
-    sha256_update(&ctx, 1, (const uint8_t *)"\n");
-    sha256_digest(&ctx, sizeof digest, digest);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        sprintf(out + 2 * i, "%02x", digest[i]);
-}
-
-/// Self-check: the digits agree with the double nearest pi as far as both go.
-static void self_check(const bbp_opts *o, const char *text, const char *ref, pi_summary *s)
-{
-    char head[32];
-    snprintf(head, sizeof head, "%.*s", 19, text);
-    const size_t cmp = strlen(text) < strlen(ref) ? strlen(text) : strlen(ref);
-    s->pi = strtod(head, NULL);
-    s->abs_error = pi_abs_error(s->pi);
-    s->error_bound = (pow(10.0, -(double)(o->digits < 17 ? o->digits : 17)) + 0x1p-52) *
-                     pi_check_scale();
-    s->pass = strncmp(text, ref, cmp - 1) == 0 && s->abs_error <= s->error_bound;
-}
-
-static void json_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
-                         const pi_summary *s, const dec_job *job, double median, double rss)
-{
-    char sha[65], first[64], last[64];
-    const size_t len = strlen(job->text), tail = len - 2 < 50 ? len - 2 : 50;
-    json_out j;
-    sha256_hex(job->text, sha);
-    snprintf(first, sizeof first, "%.*s", (int)tail, job->text + 2);
-    snprintf(last, sizeof last, "%s", job->text + len - tail);
-    pi_json_begin(&j, c, L, s, median);
-    json_int(&j, "digits", o->digits);
-    json_str(&j, "sha256", sha);
-    json_str(&j, "first_50", first);
-    json_str(&j, "last_50", last);
-    json_int(&j, "bits", job->bits);
-    json_str(&j, "algorithm", o->algorithm == ALG_SPLIT ? "split" : "direct");
-    json_int(&j, "blocks", job->blocks);
-    json_int(&j, "peak_rss_bytes", (int64_t)rss);
-    if (o->out)
-        json_str(&j, "output", o->out);
-    json_build(&j);
-    json_end(&j);
-}
-
-/// The human report: with -o on stdout, else the digits on stdout and the report on stderr.
-/// 0, or 1 if stdout could not take the digits (said by pi's main).
-static int print_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
-                         const pi_summary *s, const dec_job *job, double median)
-{
-    char sha[65];
-    const size_t len = strlen(job->text), tail = len - 2 < 50 ? len - 2 : 50;
-    FILE *rep = o->out ? stdout : stderr;  /* stdout carries the digits alone */
-    if (!o->out && report_write_stdout(job->text, 1) != 0)
-        return 1;
-    sha256_hex(job->text, sha);
-    fprintf(rep, "pi bbp         %lld decimal digits (truncated), %s, %lld block(s), "
-            "%lld-bit fixed point%s%s\n", (long long)o->digits,
-            o->algorithm == ALG_SPLIT ? "binary splitting" : "direct sum",
-            (long long)job->blocks, (long long)job->bits, o->out ? ", written to " : "",
-            o->out ? o->out : "");
-    fprintf(rep, "sha256         %s (of the output line)\n", sha);
-    fprintf(rep, "last digits    ...%s\n", job->text + len - tail);
-    if (rep == stdout) {
-        pi_print_common(c, L, s, median);
-    } else {
-        fprintf(rep, "wall time      %.6f s, %.4g digits/s on %d x %d workers\n", s->seconds,
-                s->rate, L->ranks, L->threads);
-        fprintf(rep, "check          %s\n", s->pass ? "pass" : "FAIL");
-    }
-    return 0;
-}
-
-/// Rank 0 after the run: check, publish -o, report.  0, 1 (failed), as every rank returns.
-static int finish_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
-                          pi_summary *s, dec_job *job, outfile *of, double median, double rss)
-{
-    char ref[32];
-    int rc = 0, e;
-    snprintf(ref, sizeof ref, "%.15f", M_PI);                    /* 3.141592653589793 */
-    self_check(o, job->text, ref, s);
-    /* a failed self-check publishes nothing: the previous file stays as it was */
-    if (o->out && !s->pass)
-        outfile_discard(of);
-    else if (o->out && (e = write_output(of, job->text)) != 0) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", c->prog, o->out, strerror(e));
-        rc = 1;
-    }
-    if (!c->quiet && !rc) {
-        if (c->json)
-            json_decimal(o, c, L, s, job, median, rss);
-        else
-            rc = print_decimal(o, c, L, s, job, median);
-    }
-    if (!s->pass)
-        fprintf(stderr, "%s: self-check FAILED: digits disagree with %s\n", c->prog, ref);
-    return rc ? rc : !s->pass;
+    const dec_job *job = vjob;
+    json_int(j, "bits", job->bits);
+    json_str(j, "algorithm", job->o->algorithm == ALG_SPLIT ? "split" : "direct");
+    json_int(j, "blocks", job->blocks);
 }
 
 static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L,
                        pi_summary *s)
 {
     dec_job job = {.o = o, .L = L};
-    outfile of;
-    double median;
     job.show_progress = L->rank == 0 && !c->quiet && o->algorithm == ALG_SPLIT &&
                         (o->progress || isatty(2));
-
-    *s = (pi_summary){.method = "bbp", .n = o->digits, .unit = "digits"};
-    if (check_memory(o, c, L) != 0)
-        return 2;
-    /* a bad output path is a usage error, found before the work, on every rank */
-    int e = o->out ? prepare_output(o->out, L, &of) : 0;
-    if (e)
-        return pi_usage_error(c, "cannot write -o '%s': %s", o->out, strerror(e));
-
-    pi_time(c, dec_compute, &job, &s->seconds, &median);
-    s->rate = (double)o->digits / s->seconds;
-    const double rss = par_max_double((double)mem_peak_rss());
-    if (job.failed) {                 /* said once (par_fail), the same on every rank */
-        free(job.text);
-        if (o->out && L->rank == 0)
-            outfile_discard(&of);
-        else if (o->out)
-            cleanup_forget(of.tmp);
-        return 1;
-    }
-    if (L->rank != 0) {
-        free(job.text);
-        const int rc = par_bcast_int(0);
-        if (o->out)
-            cleanup_forget(of.tmp);   /* renamed or removed by rank 0 by now */
-        return rc;
-    }
-    if (!job.text) {
-        fprintf(stderr, "%s: could not certify the last digit (error interval too wide)\n",
-                c->prog);
-        if (o->out)
-            outfile_discard(&of);
-        return par_bcast_int(1);
-    }
-    const int rc = finish_decimal(o, c, L, s, &job, &of, median, rss);
-    free(job.text);
-    return par_bcast_int(rc);
+    digits_spec d = {.name = "bbp", .digits = o->digits, .digits_arg = o->digits_arg,
+                     .out = o->out, .compute = dec_compute, .describe = dec_describe,
+                     .json_keys = dec_json, .text = &job.text, .job = &job};
+    d.memory_need = o->algorithm == ALG_SPLIT ? split_memory_estimate(o->digits, L->threads) : 0;
+    return digits_run(&d, c, L, s);
 }
 
 static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_summary *s)

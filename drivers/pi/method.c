@@ -12,7 +12,7 @@
 #include "par.h"
 
 const pi_method *const pi_methods[] = {&pi_midpoint_method, &pi_montecarlo_method,
-                                       &pi_bbp_method, NULL};
+                                       &pi_bbp_method, &pi_chudnovsky_method, NULL};
 
 const pi_method *pi_find_method(const char *name)
 {

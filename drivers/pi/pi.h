@@ -68,6 +68,9 @@ extern const pi_method pi_montecarlo_method;
 /// The BBP method (drivers/pi/bbp.c).
 extern const pi_method pi_bbp_method;
 
+/// The Chudnovsky method (drivers/pi/chudnovsky.c).
+extern const pi_method pi_chudnovsky_method;
+
 /// The methods `pi all` runs, NULL-ended (drivers/pi/method.c).
 extern const pi_method *const pi_methods[];
 

@@ -71,12 +71,14 @@ fi
 out=$(mpi 2 "$PI" all)
 rc=$?
 [ $rc -eq 0 ] && grep -q '^midpoint  *1000000000 steps  *3.1415926535897931 .* pass$' <<<"$out" &&
-    grep -q '^montecarlo .* pass$' <<<"$out" && grep -q '^bbp .* pass$' <<<"$out"
+    grep -q '^montecarlo .* pass$' <<<"$out" && grep -q '^bbp .* pass$' <<<"$out" &&
+    grep -q '^chudnovsky .* pass$' <<<"$out"
 ok $? "pi all: summary table, every method passing, midpoint at 1e9 = 3.1415926535897931"
 out=$(mpi 2 "$PI" all --json)
 perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); my @r = @{$d->{results}};
-    exit !(@r == 3 && $d->{check} eq "pass" && $r[0]{pi} == 3.1415926535897931)' <<<"$out"
-ok $? "pi all --json: one object, three results"
+    exit !(@r == 4 && $d->{check} eq "pass" && $r[0]{pi} == 3.1415926535897931 &&
+           $r[3]{method} eq "chudnovsky")' <<<"$out"
+ok $? "pi all --json: one object, four results (chudnovsky the fourth)"
 for m in "montecarlo -n 1e6" "bbp --hex-at 1000" "bbp --digits 100"; do
     $PI $m --json | perl -MJSON::PP -e 'decode_json(join "", <STDIN>)'
     ok $? "pi $m --json parses"

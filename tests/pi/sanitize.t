@@ -46,6 +46,10 @@ san_run "rerun from the finished checkpoint" "$SAN" midpoint -n 2e7 --checkpoint
 ok $? "sanitized checkpointed run: same pi as the optimized build, checkpoint removed"
 san_run "alone bbp --hex-at 1000 --threads 2" "$SAN" bbp --hex-at 1000 --threads 2
 san_run "alone bbp --digits 500" "$SAN" bbp --digits 500
+san_run "mpirun -np 3 chudnovsky --digits 3000 --threads 2" mpi 3 "$SAN" chudnovsky --digits 3000 --threads 2
+[ "$(cat "$tmp/rc")" -eq 0 ] && [ "$(cat "$tmp/out")" = "$("$BIN/pi" chudnovsky --digits 3000 2>/dev/null)" ]
+ok $? "sanitized chudnovsky on 3 ranks x 2 threads: the optimized build's digits"
+san_run "mpirun -np 2 chudnovsky --digits 500000 (conversion split over the ranks)" mpi 2 "$SAN" chudnovsky --digits 500000 -o "$tmp/c.txt"
 SANMAP=${BUILD:-build}/san/bin/map
 seq 1 500 >"$tmp/seq.txt"
 san_run "mpirun -np 2 map sqplus1 (cyclic, 2 threads)" mpi 2 "$SANMAP" sqplus1 "$tmp/seq.txt" --threads 2 --chunk 8

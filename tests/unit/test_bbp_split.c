@@ -58,7 +58,7 @@ static char *split_string(int64_t N, int W, int64_t *blocks)
     mpz_init(acc);
     for (int w = 0; w < W; w++)
         bbp_split_share(&pl, w, W, acc, NULL, NULL);
-    char *s = bbp_digits_string(acc, 0, (uint64_t)pl.blocks + 1, pl.bits, N);
+    char *s = bbp_digits_string(acc, 0, (uint64_t)pl.blocks + 1, pl.bits, N, 1);
     if (blocks)
         *blocks = pl.blocks;
     mpz_clear(acc);
@@ -193,12 +193,12 @@ static void straddle(void)
     /* x = 909/256 = 3.551 at 8 bits with an error of +-1 unit: floor(10 x) = 35 for sure */
     mpz_t x;
     mpz_init_set_ui(x, 909);
-    char *s = bbp_digits_string(x, 1, 1, 8, 1);
+    char *s = bbp_digits_string(x, 1, 1, 8, 1, 1);
     tap_ok(s && !strcmp(s, "3.5"), "a certain digit is given: %s", s ? s : "NULL");
     free(s);
     /* x = 3.1 (+-1/256) at 8 bits, asked for 3 digits: 3.097..3.105 straddles 3.100 */
     mpz_set_ui(x, 794);     /* 794/256 = 3.1016 */
-    s = bbp_digits_string(x, 1, 1, 8, 2);
+    s = bbp_digits_string(x, 1, 1, 8, 2, 2);
     tap_ok(s == NULL, "an interval across a digit boundary gives NULL (more bits needed)");
     free(s);
     mpz_clear(x);

@@ -1,0 +1,356 @@
+/* chudnovsky.c - `pi chudnovsky --digits N`: the fast decimal series, blocks split like partialPi. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chudnovsky.h"
+#include "cli.h"
+#include "digits.h"
+#include "digits_str.h"
+#include "msg.h"
+#include "par.h"
+#include "pi.h"
+
+enum { DEFAULT_DIGITS = 1000 };
+
+/// Options of `pi chudnovsky`.
+typedef struct {
+    int64_t digits;         ///< N decimal digits
+    const char *digits_arg; ///< --digits as given (for messages)
+    const char *out;        ///< -o FILE, or NULL for stdout
+    int progress;           ///< --progress: progress lines on stderr even when not a terminal
+} chud_opts;
+
+static void usage(void)
+{
+    printf("usage: pi chudnovsky [--digits N] [--progress] [-o FILE] [--threads T] [--repeat R]\n"
+           "                     [--json]\n"
+           "\n"
+           "pi to N decimal digits, truncated, exact, from the Chudnovsky series (14.18\n"
+           "digits a term) by binary splitting with GMP.  The terms are cut into blocks of\n"
+           "about equal cost (the plan depends on N only); block b goes to worker b mod W\n"
+           "of the ranks x threads, as partialPi splits steps, and the blocks are combined\n"
+           "by one fixed tree, so the digits are the same on every layout.  The last\n"
+           "digit is certified: both ends of the error interval give the same N digits.\n"
+           "The fast series for many decimals; `pi bbp` is the workshop's series (and\n"
+           "gives hex digits at any position).\n"
+           "\n"
+           "  --digits N      pi to N decimal digits (default %d, at most 1e12)\n"
+           "  --progress      blocks done, elapsed and time left on stderr (shown anyway\n"
+           "                  when stderr is a terminal)\n"
+           "  -o FILE         write \"3.\" + N digits + newline to FILE (atomically);\n"
+           "                  without it the same line goes to stdout, the report to stderr\n"
+           "  --threads T     OpenMP threads per rank (default OMP_NUM_THREADS, else 1)\n"
+           "  --repeat R      time R runs, report best and median (default 1)\n"
+           "  --json          one JSON object on stdout: digits, SHA-256 of the output\n"
+           "                  text, first and last 50 digits, algorithm, blocks, terms,\n"
+           "                  peak_rss_bytes\n"
+           "  -h, --help      this help\n"
+           "\n"
+           "examples:\n"
+           "  mpirun -np 2 pi chudnovsky --digits 1e7 -o pi.txt\n"
+           "  pi chudnovsky --digits 2000 --json\n"
+           "\n"
+           "Before the run rank 0 estimates the peak memory of a rank and refuses (exit 2)\n"
+           "when the ranks on its host would not fit in the memory available (MemAvailable,\n"
+           "the cgroup limit); PI_MEMORY_LIMIT=SIZE (bytes, or with K, M, G, T) sets what\n"
+           "is taken as available instead.\n",
+           DEFAULT_DIGITS);
+}
+
+static int option(pi_common *c, int opt, const char *arg, void *vopts)
+{
+    chud_opts *o = vopts;
+    int64_t v;
+    switch (opt) {
+    case 'd':
+        if (cli_parse_count(arg, 1, CHUD_MAX_DIGITS, &v) && !cli_parse_count(arg, 1, INT64_MAX, &v))
+            return pi_usage_error(c, "invalid --digits '%s': too large (at most %lld)", arg,
+                                  (long long)CHUD_MAX_DIGITS);
+        o->digits_arg = arg;
+        return pi_parse_count(c, "--digits", arg, 1, CHUD_MAX_DIGITS, &o->digits);
+    case 'P':
+        o->progress = 1;
+        return 0;
+    default: /* 'o' */
+        if (!*arg)
+            return pi_usage_error(c, "invalid -o '': empty file name");
+        o->out = arg;
+        return 0;
+    }
+}
+
+static int parse(int argc, char **argv, pi_common *c, void *vopts)
+{
+    static const struct option longopts[] = {{"digits", required_argument, 0, 'd'},
+                                             {"output", required_argument, 0, 'o'},
+                                             {"progress", no_argument, 0, 'P'},
+                                             PI_COMMON_LONGOPTS};
+    chud_opts *o = vopts;
+    o->digits = DEFAULT_DIGITS;
+    return pi_parse_options(c, argc, argv, ":ho:", longopts, usage, option, o);
+}
+
+/// One timed run.
+typedef struct {
+    const chud_opts *o;
+    const pi_layout *L;
+    int show_progress; ///< rank 0 shows progress
+    int64_t blocks, terms, guard; ///< the plan of the certified run
+    char *text;        ///< "3." + digits on rank 0 (NULL elsewhere or if uncertain)
+} chud_job;
+
+/// Work weight of a block: the weights of its terms.
+static double block_weight(const void *plan, int64_t b)
+{
+    const chud_plan *pl = plan;
+    const int64_t a = pl->start[b], e = pl->start[b + 1];
+    return (double)(e - a) * (double)chud_term_weight(a + (e - a) / 2);
+}
+
+/// Owner rank of node j (any level) with W = ranks x threads workers.
+static int owner_rank(int64_t j, const pi_layout *L)
+{
+    return (int)(chud_owner(j, (int64_t)L->ranks * L->threads) / L->threads);
+}
+
+/// keep() of chud_level: node j of the level is this rank's.
+static int mine(void *ctx, int64_t j)
+{
+    const pi_layout *L = ctx;
+    return owner_rank(j, L) == L->rank;
+}
+
+/// Before level l: children of this rank's level-l nodes come in, and this rank's level-(l-1)
+/// nodes whose parent lives elsewhere go out (then are freed).
+static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_layout *L)
+{
+    const int64_t np = chud_level_nodes(pl->blocks, l - 1);
+    par_mpz_msg *s = malloc((size_t)np * sizeof *s), *r = malloc((size_t)np * sizeof *r);
+    int ns = 0, nr = 0;
+    if (!s || !r)
+        abort();
+    for (int64_t i = 0; i < np; i++) {
+        const int from = owner_rank(i, L), to = owner_rank(i / 2, L);
+        if (from == to || (from != L->rank && to != L->rank))
+            continue;
+        par_mpz_msg m = {.peer = from == L->rank ? to : from, .tag = (int)i, .n = 3,
+                         .v = {prev[i].P, prev[i].Q, prev[i].T}};
+        if (from == L->rank)
+            s[ns++] = m;
+        else
+            r[nr++] = m;
+    }
+    if (L->ranks > 1)
+        par_exchange_mpz(s, ns, r, nr);
+    for (int i = 0; i < ns; i++)
+        for (int k = 0; k < 3; k++) {
+            mpz_clear(s[i].v[k]);   /* freed whole, not shrunk: no pinned heap */
+            mpz_init(s[i].v[k]);
+        }
+    free(s);
+    free(r);
+}
+
+/// This rank owns a node of tree level l.
+static int owns_level(const chud_plan *pl, int l, const pi_layout *L)
+{
+    const int64_t n = chud_level_nodes(pl->blocks, l);
+    for (int64_t j = 0; j < n && j < (int64_t)L->ranks * L->threads; j++)
+        if (owner_rank(j, L) == L->rank)
+            return 1;
+    return 0;
+}
+
+/// The decimal conversion of D (N + 1 digits, on rank 0) into text + 1: on 2 or more ranks and
+/// many digits the low half goes to rank 1, both halves converted side by side.
+static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_layout *L)
+{
+    const int64_t n = pl->digits + 1, h = n / 2;
+    if (L->ranks < 2 || n < 2 * DIGITS_STR_LEAF || h > INT32_MAX / 2) {
+        if (L->rank == 0 && digits_str_write(D, n, L->threads, text + 1) != 0)
+            text[1] = '?';
+        return;
+    }
+    if (L->rank > 1)
+        return;
+    mpz_t lo;
+    mpz_init(lo);
+    par_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 1, .v = {lo}};
+    if (L->rank == 0) {
+        mpz_t pw;
+        mpz_init(pw);
+        mpz_ui_pow_ui(pw, 10, (unsigned long)h);
+        mpz_tdiv_qr(D, lo, D, pw);
+        mpz_clear(pw);
+        par_exchange_mpz(&m, 1, NULL, 0);
+        if (digits_str_write(D, n - h, L->threads, text + 1) != 0)
+            text[1] = '?';
+        msg_recv(text + 1 + (n - h), (size_t)h, 1, 1);
+    } else {
+        char *buf = malloc((size_t)h);
+        if (!buf)
+            abort();
+        par_exchange_mpz(NULL, 0, &m, 1);
+        if (digits_str_write(lo, h, L->threads, buf) != 0)
+            memset(buf, '?', (size_t)h);
+        msg_send(buf, (size_t)h, 0, 1);
+        free(buf);
+    }
+    mpz_clear(lo);
+}
+
+/// The square root term on the last rank once it has no tree node left, sent to rank 0
+/// (computed there on one rank).  S valid on rank 0.
+static void sqrt_term_to_root(const chud_plan *pl, mpz_t S, int have, const pi_layout *L)
+{
+    if (L->ranks == 1) {
+        chud_sqrt_term(pl, S);
+        return;
+    }
+    if (L->rank == L->ranks - 1 && !have)
+        chud_sqrt_term(pl, S);
+    par_mpz_msg m = {.peer = L->rank == 0 ? L->ranks - 1 : 0, .tag = 0, .n = 1, .v = {S}};
+    if (L->rank == L->ranks - 1)
+        par_exchange_mpz(&m, 1, NULL, 0);
+    else if (L->rank == 0)
+        par_exchange_mpz(NULL, 0, &m, 1);
+}
+
+/// The blocks of this rank's workers and the tree level by level across the ranks.  The root
+/// ends in nodes[0] of the returned array on rank 0; *have_S: S already computed here.
+static chud_pqt *tree_root(chud_job *job, const chud_plan *pl, chud_pqt *a, mpz_t S,
+                           int *have_S)
+{
+    const pi_layout *L = job->L;
+    chud_pqt *b = a + pl->blocks;
+    digits_progress pr;
+    if (job->show_progress)
+        digits_progress_init(&pr, "chudnovsky", pl->blocks, block_weight, pl, L);
+    chud_rank(pl, L->rank, L->ranks, L->threads, a,
+              job->show_progress ? digits_progress_block : NULL, &pr);
+    if (job->show_progress)
+        digits_progress_end(&pr);
+    for (int l = 1; l <= chud_levels(pl->blocks); l++) {
+        exchange_level(pl, l, a, L);
+        /* the last rank's nodes have gone up: it makes the square root meanwhile */
+        if (L->ranks > 1 && L->rank == L->ranks - 1 && !*have_S && !owns_level(pl, l, L)) {
+            chud_sqrt_term(pl, S);
+            *have_S = 1;
+        }
+        chud_level(pl, l, a, b, mine, (void *)L, L->threads);
+        chud_pqt *t = a;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/// The plan's blocks, the tree, the final quotient and the conversion; the digits on rank 0
+/// (NULL elsewhere or if uncertain).
+static char *tree_digits(chud_job *job, const chud_plan *pl)
+{
+    const pi_layout *L = job->L;
+    chud_pqt *base = malloc(2 * (size_t)pl->blocks * sizeof *base);
+    char *text = NULL;
+    int have_S = 0;
+    mpz_t S, D;
+    if (!base) {
+        fprintf(stderr, "pi chudnovsky: out of memory for the block tree\n");
+        exit(1);
+    }
+    for (int64_t i = 0; i < 2 * pl->blocks; i++)
+        chud_pqt_init(&base[i]);
+    mpz_inits(S, D, NULL);
+    chud_pqt *root = tree_root(job, pl, base, S, &have_S);
+    sqrt_term_to_root(pl, S, have_S, L);
+    int rc = L->rank == 0 ? chud_digits_value(pl, root, S, D) : 0;
+    mpz_clear(S);
+    for (int64_t i = 0; i < 2 * pl->blocks; i++)
+        chud_pqt_clear(&base[i]);
+    free(base);
+    if (par_bcast_int(rc) == 0) {
+        text = L->rank == 0 ? malloc((size_t)pl->digits + 3) : NULL;
+        if (L->rank == 0 && !text)
+            abort();
+        convert_digits(pl, D, text, L);
+        if (text && text[1] == '3') {
+            text[0] = '3';
+            text[1] = '.';
+            text[pl->digits + 2] = '\0';
+        } else if (text) {
+            free(text);
+            text = NULL;
+        }
+    }
+    mpz_clear(D);
+    return text;
+}
+
+static void compute(void *arg)
+{
+    chud_job *job = arg;
+    free(job->text);
+    job->text = NULL;
+    /* more guard digits in the (never yet seen) case the error interval straddles a digit */
+    for (int extra = 0; extra < 4; extra++) {
+        chud_plan pl;
+        if (chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl) != 0) {
+            fprintf(stderr, "pi chudnovsky: out of memory for the block plan\n");
+            exit(1);
+        }
+        job->blocks = pl.blocks;
+        job->terms = pl.terms;
+        job->guard = pl.guard;
+        job->text = tree_digits(job, &pl);
+        chud_plan_free(&pl);
+        if (par_bcast_int(job->L->rank != 0 || job->text != NULL))
+            break;
+    }
+}
+
+/// Peak bytes of one rank for N digits on T threads: ~10 bytes a digit on one thread (rank 0
+/// holds the root and the final quotient; measured 97 MB of data at 1e7 digits, 13 MB at 1e6),
+/// more while threads multiply side by side, plus the program and MPI (~32 MB).
+static double memory_estimate(int64_t digits, int threads)
+{
+    return (10.0 + 3.0 * (threads - 1)) * (double)digits + 32e6;
+}
+
+static void describe(const void *vjob, char *buf, size_t len)
+{
+    const chud_job *job = vjob;
+    snprintf(buf, len, "Chudnovsky binary splitting, %lld block(s), %lld terms, %lld guard digits",
+             (long long)job->blocks, (long long)job->terms, (long long)job->guard);
+}
+
+static void json_keys(const void *vjob, json_out *j)
+{
+    const chud_job *job = vjob;
+    json_str(j, "algorithm", "chudnovsky");
+    json_int(j, "blocks", job->blocks);
+    json_int(j, "terms", job->terms);
+    json_int(j, "guard_digits", job->guard);
+}
+
+static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_summary *s)
+{
+    const chud_opts *o = vopts;
+    chud_job job = {.o = o, .L = L};
+    job.show_progress = L->rank == 0 && !c->quiet && (o->progress || isatty(2));
+    digits_spec d = {.name = "chudnovsky", .digits = o->digits, .digits_arg = o->digits_arg,
+                     .out = o->out, .memory_need = memory_estimate(o->digits, L->threads),
+                     .compute = compute, .describe = describe, .json_keys = json_keys,
+                     .text = &job.text, .job = &job};
+    return digits_run(&d, c, L, s);
+}
+
+const pi_method pi_chudnovsky_method = {
+    .name = "chudnovsky",
+    .summary = "Chudnovsky series by binary splitting: N decimals, the fast one",
+    .opts_size = sizeof(chud_opts),
+    .parse = parse,
+    .run = run,
+};

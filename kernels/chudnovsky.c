@@ -1,0 +1,379 @@
+/* chudnovsky.c - pi to N decimal digits from the Chudnovsky series by blocked binary splitting (GMP). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chudnovsky.h"
+#include "decomp.h"
+#include "digits_str.h"
+
+/*
+ * Error analysis.  The term ratio is t(k+1)/t(k) = -8 (6k+1)(6k+3)(6k+5) / ((k+1)^3 C^3) times
+ * (A + B(k+1))/(A + Bk); the first factor is below 1728/C^3 = 10^-14.1816..., the second
+ * telescopes, so |t(K)| <= t(0) (1 + 41 K) 10^-14.18 K with t(0) < 0.32.  The tail after K
+ * terms is below |t(K)| (alternating, decreasing) and moves pi = 1/s by at most 10 |t(K)|:
+ * chud_terms keeps that below 10^-M / 100, M = N + guard decimals.
+ * The final step, at M decimals: S = floor(sqrt(10005) 10^M) (an exact integer square root);
+ * Q and T lose their low s bits (Qt = Q >> s, Tt = T >> s, Tt >= 2^48 10^M), which moves Q/T
+ * by at most 1/Tt; X = floor(426880 S Qt / Tt).  Then pi 10^M lies in [X - 1, X + 2]
+ * (S's floor costs 426880 Q/T = pi/sqrt(10005) < 0.04, the quotient's floor < 1, the shift
+ * < 10^-6, the tail < 0.01), and the N digits are printed only if both ends of that interval
+ * give the same floor(./10^guard).  Every step is a function of Q and T, which the fixed tree
+ * makes the same integers on every layout.
+ */
+
+static const unsigned long A_ = 13591409, B_ = 545140134;
+static const unsigned long C3_24 = 10939058860032000UL; /* 640320^3 / 24 */
+
+/// Floor of log2(v) + 1 (0 for 0).
+static int64_t bitlen(uint64_t v)
+{
+    int64_t l = 0;
+    for (; v; v >>= 1)
+        l++;
+    return l;
+}
+
+int64_t chud_terms(int64_t decimals)
+{
+    /* 14.181647 < log10(C^3/1728) = 14.18164746...; log10(1 + 41 K) <= 0.30103 bitlen(.) + 1 */
+    const int64_t k0 = decimals / 14 + 2;
+    const int64_t l10 = (bitlen(41 * (uint64_t)k0 + 1) * 30103 + 99999) / 100000;
+    return (decimals + 3 + l10) * 1000000 / 14181647 + 1;
+}
+
+int64_t chud_term_weight(int64_t k)
+{
+    /* p(k) and q(k) have about 60 + 6 log2(k) bits between them */
+    return 10 + bitlen((uint64_t)k + 1);
+}
+
+int chud_plan_make(int64_t digits, int64_t guard, chud_plan *pl)
+{
+    const int64_t K = chud_terms(digits + guard);
+    int64_t B = 1, total = 0;
+    while (2 * B <= CHUD_MAX_BLOCKS && 2 * B * CHUD_MIN_BLOCK <= K)
+        B *= 2;
+    int64_t *start = malloc(((size_t)B + 1) * sizeof *start);
+    if (!start)
+        return -1;
+    for (int64_t k = 0; k < K; k++)
+        total += chud_term_weight(k);
+    /* block b ends at the first term where the running weight reaches total (b+1) / B */
+    int64_t b = 0, run = 0;
+    start[0] = 0;
+    for (int64_t k = 0; k < K && b + 1 < B; k++) {
+        run += chud_term_weight(k);
+        if (run * B >= total * (b + 1) && k + 1 > start[b])
+            start[++b] = k + 1;
+    }
+    while (b + 1 < B) {                 /* never for K >= 16 B; keeps the plan whole anyway */
+        start[b + 1] = start[b] + 1 < K ? start[b] + 1 : K;
+        b++;
+    }
+    start[B] = K;
+    *pl = (chud_plan){.digits = digits, .guard = guard, .terms = K, .blocks = B, .start = start};
+    return 0;
+}
+
+void chud_plan_free(chud_plan *pl)
+{
+    free(pl->start);
+    pl->start = NULL;
+}
+
+void chud_pqt_init(chud_pqt *x)
+{
+    mpz_inits(x->P, x->Q, x->T, NULL);
+}
+
+void chud_pqt_clear(chud_pqt *x)
+{
+    mpz_clears(x->P, x->Q, x->T, NULL);
+}
+
+/// Leaf k: p = (6k-5)(2k-1)(6k-1), q = k^3 C^3/24, t = (-1)^k p (A + Bk); k = 0: 1, 1, A.
+static void leaf(int64_t k, chud_pqt *x)
+{
+    if (k == 0) {
+        mpz_set_ui(x->P, 1);
+        mpz_set_ui(x->Q, 1);
+        mpz_set_ui(x->T, A_);
+        return;
+    }
+    const unsigned long u = (unsigned long)k;
+    mpz_set_ui(x->P, 6 * u - 5);
+    mpz_mul_ui(x->P, x->P, 2 * u - 1);
+    mpz_mul_ui(x->P, x->P, 6 * u - 1);
+    mpz_set_ui(x->Q, u);
+    mpz_mul_ui(x->Q, x->Q, u);
+    mpz_mul_ui(x->Q, x->Q, u);
+    mpz_mul_ui(x->Q, x->Q, C3_24);
+    mpz_set_ui(x->T, B_);
+    mpz_mul_ui(x->T, x->T, u);
+    mpz_add_ui(x->T, x->T, A_);
+    mpz_mul(x->T, x->T, x->P);
+    if (k & 1)
+        mpz_neg(x->T, x->T);
+}
+
+void chud_split(int64_t a, int64_t b, int need_p, chud_pqt *out)
+{
+    if (b - a == 1) {
+        leaf(a, out);
+        return;
+    }
+    const int64_t m = a + (b - a) / 2;
+    chud_pqt r;
+    chud_pqt_init(&r);
+    chud_split(a, m, 1, out);
+    chud_split(m, b, need_p, &r);
+    chud_combine(out, &r, need_p, 1);
+    chud_pqt_clear(&r);
+}
+
+void chud_split_ref(int64_t a, int64_t b, chud_pqt *out)
+{
+    /* T(a,b) = sum_k t(k) Q(k+1,b) prod_{a<=i<k} p(i), built from the right: T = t(k) Q' + p T' */
+    chud_pqt x;
+    chud_pqt_init(&x);
+    mpz_set_ui(out->P, 1);
+    mpz_set_ui(out->Q, 1);
+    mpz_set_ui(out->T, 0);
+    for (int64_t k = b - 1; k >= a; k--) {
+        leaf(k, &x);
+        mpz_mul(out->T, out->T, x.P);       /* T = p(k) T' + t(k) Q' */
+        mpz_addmul(out->T, x.T, out->Q);
+        mpz_mul(out->Q, out->Q, x.Q);
+        mpz_mul(out->P, out->P, x.P);
+    }
+    chud_pqt_clear(&x);
+}
+
+void chud_block(const chud_plan *pl, int64_t blk, chud_pqt *out)
+{
+    chud_split(pl->start[blk], pl->start[blk + 1], blk + 1 < pl->blocks, out);
+}
+
+void chud_share(const chud_plan *pl, int64_t w, int64_t W, chud_pqt *nodes,
+                chud_progress_fn progress, void *ctx)
+{
+    const int64_t count = decomp_count(pl->blocks, w, W);
+    for (int64_t i = 0; i < count; i++) {
+        const int64_t blk = decomp_index(w, W, i);
+        chud_block(pl, blk, &nodes[blk]);
+        if (progress)
+            progress(ctx, blk);
+    }
+}
+
+void chud_rank(const chud_plan *pl, int rank, int ranks, int threads, chud_pqt *nodes,
+               chud_progress_fn progress, void *ctx)
+{
+    const int64_t W = (int64_t)ranks * threads;
+#pragma omp parallel for schedule(static, 1) num_threads(threads)
+    for (int t = 0; t < threads; t++)
+        chud_share(pl, decomp_worker(rank, threads, t), W, nodes, progress, ctx);
+}
+
+int64_t chud_level_nodes(int64_t blocks, int level)
+{
+    int64_t n = blocks;
+    for (int l = 0; l < level; l++)
+        n = (n + 1) / 2;
+    return n;
+}
+
+int chud_levels(int64_t blocks)
+{
+    int l = 0;
+    while (chud_level_nodes(blocks, l) > 1)
+        l++;
+    return l;
+}
+
+/// chud_combine on one thread, each input freed as soon as it is used up (lower peak memory).
+static void combine_serial(chud_pqt *l, chud_pqt *r, int need_p)
+{
+    mpz_t u;
+    mpz_init(u);
+    mpz_mul(u, l->P, r->T);
+    mpz_clear(r->T);
+    if (need_p)
+        mpz_mul(l->P, l->P, r->P);
+    else
+        mpz_set_ui(l->P, 0);
+    mpz_clear(r->P);
+    mpz_mul(l->T, l->T, r->Q);
+    mpz_add(l->T, l->T, u);
+    mpz_clear(u);
+    mpz_mul(l->Q, l->Q, r->Q);
+    mpz_clear(r->Q);
+    mpz_inits(r->P, r->Q, r->T, NULL);
+}
+
+void chud_combine(chud_pqt *l, chud_pqt *r, int need_p, int threads)
+{
+    if (threads <= 1) {
+        combine_serial(l, r, need_p);
+        return;
+    }
+    /* T = T1 Q2 + P1 T2, Q = Q1 Q2, P = P1 P2: four independent products */
+    mpz_t u, p;
+    mpz_inits(u, p, NULL);
+    const int nt = threads < 4 ? threads : 4;
+#pragma omp parallel sections num_threads(nt)
+    {
+#pragma omp section
+        mpz_mul(u, l->P, r->T);
+#pragma omp section
+        mpz_mul(l->T, l->T, r->Q);
+#pragma omp section
+        mpz_mul(l->Q, l->Q, r->Q);
+#pragma omp section
+        if (need_p)
+            mpz_mul(p, l->P, r->P);
+    }
+    mpz_add(l->T, l->T, u);
+    mpz_swap(l->P, p);
+    mpz_clears(u, p, NULL);
+    chud_pqt_clear(r);      /* freed whole: a shrunk block would pin the heap (fragmentation) */
+    chud_pqt_init(r);
+}
+
+/// Node j of `level` (the blocks it covers end before the last one): its P is needed above.
+static int node_needs_p(const chud_plan *pl, int level, int64_t j)
+{
+    return ((j + 1) << level) < pl->blocks;
+}
+
+void chud_level(const chud_plan *pl, int level, chud_pqt *prev, chud_pqt *next,
+                int (*keep)(void *ctx, int64_t j), void *ctx, int threads)
+{
+    const int64_t np = chud_level_nodes(pl->blocks, level - 1),
+                  n = chud_level_nodes(pl->blocks, level);
+    int64_t mine = 0, only = -1;
+    for (int64_t j = 0; j < n; j++)
+        if (!keep || keep(ctx, j)) {
+            mine++;
+            only = j;
+        }
+    if (mine == 0)
+        return;
+    if (mine == 1) {                    /* the top of the tree: the products side by side */
+        mpz_swap(next[only].P, prev[2 * only].P);
+        mpz_swap(next[only].Q, prev[2 * only].Q);
+        mpz_swap(next[only].T, prev[2 * only].T);
+        if (2 * only + 1 < np)
+            chud_combine(&next[only], &prev[2 * only + 1], node_needs_p(pl, level, only),
+                         threads);
+        return;
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int64_t j = 0; j < n; j++) {
+        if (keep && !keep(ctx, j))
+            continue;
+        mpz_swap(next[j].P, prev[2 * j].P);
+        mpz_swap(next[j].Q, prev[2 * j].Q);
+        mpz_swap(next[j].T, prev[2 * j].T);
+        if (2 * j + 1 < np)
+            chud_combine(&next[j], &prev[2 * j + 1], node_needs_p(pl, level, j), 1);
+    }
+}
+
+void chud_tree(const chud_plan *pl, chud_pqt *nodes, int threads)
+{
+    const int levels = chud_levels(pl->blocks);
+    chud_pqt *tmp = malloc(((size_t)pl->blocks + 1) * sizeof *tmp);
+    if (!tmp)
+        abort();
+    for (int64_t j = 0; j < pl->blocks; j++)
+        chud_pqt_init(&tmp[j]);
+    chud_pqt *prev = nodes, *next = tmp;
+    for (int l = 1; l <= levels; l++) {
+        chud_level(pl, l, prev, next, NULL, NULL, threads);
+        chud_pqt *s = prev;
+        prev = next;
+        next = s;
+    }
+    if (prev != nodes) {
+        mpz_swap(nodes[0].P, prev[0].P);
+        mpz_swap(nodes[0].Q, prev[0].Q);
+        mpz_swap(nodes[0].T, prev[0].T);
+    }
+    for (int64_t j = 0; j < pl->blocks; j++)
+        chud_pqt_clear(&tmp[j]);
+    free(tmp);
+}
+
+void chud_sqrt_term(const chud_plan *pl, mpz_t S)
+{
+    const int64_t M = pl->digits + pl->guard;
+    mpz_ui_pow_ui(S, 10, (unsigned long)M);
+    mpz_mul(S, S, S);
+    mpz_mul_ui(S, S, 10005);
+    mpz_sqrt(S, S);
+}
+
+/// Qt = 426880 (Q >> s), Tt = T >> s with Tt >= 2^48 10^M; the root is freed.
+static void truncate_root(chud_pqt *root, int64_t M, mpz_t Qt, mpz_t Tt)
+{
+    /* bits of 10^M from above: M log2(10) < M 3.32193 */
+    const int64_t L = M * 332193 / 100000 + 1 + 48,
+                  s = (int64_t)mpz_sizeinbase(root->T, 2) - L;
+    if (s > 0) {
+        mpz_fdiv_q_2exp(Qt, root->Q, (mp_bitcnt_t)s);
+        mpz_fdiv_q_2exp(Tt, root->T, (mp_bitcnt_t)s);
+    } else {
+        mpz_set(Qt, root->Q);
+        mpz_set(Tt, root->T);
+    }
+    mpz_mul_ui(Qt, Qt, CHUD_SCALE);
+    chud_pqt_clear(root);
+    chud_pqt_init(root);
+}
+
+int chud_digits_value(const chud_plan *pl, chud_pqt *root, const mpz_t S, mpz_t D)
+{
+    const int64_t M = pl->digits + pl->guard;
+    if (mpz_sgn(root->T) <= 0 || mpz_sgn(root->Q) <= 0)
+        return -1;
+    mpz_t Qt, Tt, hi, g;
+    mpz_inits(Qt, Tt, hi, g, NULL);
+    truncate_root(root, M, Qt, Tt);
+    mpz_mul(D, S, Qt);                      /* X = floor(426880 S Qt / Tt) */
+    mpz_clear(Qt);
+    mpz_fdiv_q(D, D, Tt);
+    mpz_clear(Tt);
+    /* pi 10^M in [X - 1, X + 2]: the N digits are certain if both ends agree */
+    mpz_ui_pow_ui(g, 10, (unsigned long)pl->guard);
+    mpz_add_ui(hi, D, 2);
+    mpz_sub_ui(D, D, 1);
+    mpz_fdiv_q(D, D, g);
+    mpz_fdiv_q(hi, hi, g);
+    const int same = mpz_cmp(D, hi) == 0;
+    mpz_clears(hi, g, NULL);
+    return same ? 0 : -1;
+}
+
+char *chud_format(const mpz_t D, int64_t digits, int threads)
+{
+    char *s = malloc((size_t)digits + 3);
+    if (!s || digits_str_write(D, digits + 1, threads, s + 1) != 0 || s[1] != '3') {
+        free(s);
+        return NULL;
+    }
+    s[0] = '3';
+    s[1] = '.';
+    s[digits + 2] = '\0';
+    return s;
+}
+
+char *chud_digits_string(const chud_plan *pl, chud_pqt *root, int threads)
+{
+    mpz_t S, D;
+    mpz_inits(S, D, NULL);
+    chud_sqrt_term(pl, S);
+    char *s = chud_digits_value(pl, root, S, D) == 0 ? chud_format(D, pl->digits, threads) : NULL;
+    mpz_clears(S, D, NULL);
+    return s;
+}

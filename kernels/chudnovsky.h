@@ -1,0 +1,125 @@
+/* chudnovsky.h - pi to N decimal digits from the Chudnovsky series by blocked binary splitting (GMP). */
+#ifndef PIPORT_CHUDNOVSKY_H
+#define PIPORT_CHUDNOVSKY_H
+
+#include <gmp.h>
+#include <stdint.h>
+
+/*
+ * 1/pi = 12 sum_k (-1)^k (6k)! (A + Bk) / ((3k)! k!^3 C^(3k+3/2)),  A = 13591409,
+ * B = 545140134, C = 640320: 14.18 decimals a term.  Over terms [a, b) binary splitting gives
+ * integers P, Q, T (leaf k >= 1: p = (6k-5)(2k-1)(6k-1), q = k^3 C^3/24, t = (-1)^k p (A + Bk);
+ * leaf 0: 1, 1, A) combined as P = P1 P2, Q = Q1 Q2, T = T1 Q2 + P1 T2, and then
+ *   pi = 426880 sqrt(10005) Q(0,K) / T(0,K)  (up to the tail after K terms).
+ * The plan cuts the K terms into blocks of about equal cost (depending on N only, integer
+ * arithmetic); block b goes to worker b mod W (partialPi's split over blocks); the blocks are
+ * combined by one fixed tree, level by level: level 0 is the blocks, node j of level l+1 is
+ * node 2j of level l combined with node 2j+1 (an odd last node moves up as it is).  So Q and
+ * T are the same integers on every layout, and so are the digits.
+ */
+
+/// Multiplier of the square root: pi = CHUD_SCALE sqrt(10005) Q / T.
+#define CHUD_SCALE 426880
+
+/// Most decimal digits accepted (memory is the real limit, estimated by the driver).
+#define CHUD_MAX_DIGITS INT64_C(1000000000000)
+
+/// Most blocks of a plan (the tree's leaves), fewest terms a block holds.
+#define CHUD_MAX_BLOCKS 8192
+#define CHUD_MIN_BLOCK 16
+
+/// Guard digits below the N asked for (the certification widens it if ever needed).
+#define CHUD_GUARD_DIGITS 12
+
+/// Where a run's blocks are: block b covers terms start[b] .. start[b+1]-1.
+typedef struct {
+    int64_t digits;  ///< N
+    int64_t guard;   ///< decimals computed below the N printed
+    int64_t terms;   ///< K, terms summed
+    int64_t blocks;  ///< number of blocks (tree leaves)
+    int64_t *start;  ///< blocks + 1 boundaries, start[blocks] = terms
+} chud_plan;
+
+/// One node of the splitting: the integers of terms [a, b).
+typedef struct {
+    mpz_t P, Q, T;
+} chud_pqt;
+
+/// Called after each finished block (from any thread): ctx, block index.
+typedef void (*chud_progress_fn)(void *ctx, int64_t block);
+
+/// Terms needed for `decimals` correct decimals (the tail after them is below 10^-decimals/100).
+int64_t chud_terms(int64_t decimals);
+
+/// Cost weight of term k in the plan (its bits in P and Q, in units of ~6 bits).
+int64_t chud_term_weight(int64_t k);
+
+/// The plan for N digits with `guard` guard digits; -1 if out of memory.
+int chud_plan_make(int64_t digits, int64_t guard, chud_plan *plan);
+
+/// Free the plan's boundaries.
+void chud_plan_free(chud_plan *plan);
+
+/// Initialise the three integers of a node (no memory until they are set).
+void chud_pqt_init(chud_pqt *x);
+
+/// Free the three integers of a node.
+void chud_pqt_clear(chud_pqt *x);
+
+/// Binary splitting of terms [a, b) into *out (initialised), P left 0 when need_p is 0.
+void chud_split(int64_t a, int64_t b, int need_p, chud_pqt *out);
+
+/// Plain reference: the same integers term by term (a running product, no splitting).
+void chud_split_ref(int64_t a, int64_t b, chud_pqt *out);
+
+/// Block blk of the plan into *out (initialised); P is kept unless the block is the last.
+void chud_block(const chud_plan *plan, int64_t blk, chud_pqt *out);
+
+/// Worker w of W computes blocks w, w+W, ... into nodes[b] (the partialPi split over blocks).
+void chud_share(const chud_plan *plan, int64_t w, int64_t W, chud_pqt *nodes,
+                chud_progress_fn progress, void *ctx);
+
+/// Rank-level shares on OpenMP threads: the blocks of rank `rank`'s workers into nodes[b].
+void chud_rank(const chud_plan *plan, int rank, int ranks, int threads, chud_pqt *nodes,
+               chud_progress_fn progress, void *ctx);
+
+/// Nodes of tree level l (level 0: the blocks).
+int64_t chud_level_nodes(int64_t blocks, int level);
+
+/// Levels above the blocks (0 for one block).
+int chud_levels(int64_t blocks);
+
+/// Worker that owns node j of any level: j mod W (at level 0 partialPi's block owner).
+static inline int64_t chud_owner(int64_t j, int64_t W)
+{
+    return j % W;
+}
+
+/// left = left combined with right (the node to its right); right is cleared.  need_p: keep
+/// P (0 for a node ending at the last term).  threads > 1 runs the products side by side.
+void chud_combine(chud_pqt *left, chud_pqt *right, int need_p, int threads);
+
+/// Combine level `level` (nodes of the previous level in prev[]) into next[j] for every j
+/// with keep(j): next[j] takes prev[2j] (moved) combined with prev[2j+1].  On `threads`
+/// OpenMP threads.  keep NULL: every node.
+void chud_level(const chud_plan *plan, int level, chud_pqt *prev, chud_pqt *next,
+                int (*keep)(void *ctx, int64_t j), void *ctx, int threads);
+
+/// The whole tree on one process: nodes[0..blocks) in, the root into nodes[0].
+void chud_tree(const chud_plan *plan, chud_pqt *nodes, int threads);
+
+/// S = floor(sqrt(10005) 10^M), M = N + guard: depends on N alone (any worker, any time).
+void chud_sqrt_term(const chud_plan *plan, mpz_t S);
+
+/// D = floor(pi 10^N) from the root's Q and T and S, certified: 0, or -1 if the error interval
+/// straddles a digit (more guard digits needed).  The root is freed (its memory reused).
+int chud_digits_value(const chud_plan *plan, chud_pqt *root, const mpz_t S, mpz_t D);
+
+/// "3." + the N digits of D = floor(pi 10^N) on up to `threads` threads; NULL if no memory.
+char *chud_format(const mpz_t D, int64_t digits, int threads);
+
+/// All of the last three: "3." + the first N decimals of pi, truncated; NULL if uncertain or
+/// out of memory.  The root is freed.  Caller frees the string.
+char *chud_digits_string(const chud_plan *plan, chud_pqt *root, int threads);
+
+#endif

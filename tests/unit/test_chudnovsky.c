@@ -1,0 +1,244 @@
+/* test_chudnovsky.c - Chudnovsky splitting against its term-by-term reference, pi bbp and MPFR. */
+#include <mpfr.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bbp.h"
+#include "chudnovsky.h"
+#include "digits_str.h"
+#include "tap.h"
+
+/* The sanitizer build runs the same points at smaller sizes (the optimized build does them all). */
+#ifdef __SANITIZE_ADDRESS__
+enum { SAN = 1 };
+#else
+enum { SAN = 0 };
+#endif
+
+/// MPFR's pi, "3." + n digits truncated (the oracle); the caller frees.
+static char *mpfr_digits(int64_t n)
+{
+    mpfr_t p;
+    mpfr_exp_t ex;
+    mpfr_init2(p, (mpfr_prec_t)((double)n * 3.33) + 128);
+    mpfr_const_pi(p, MPFR_RNDZ);
+    char *r = mpfr_get_str(NULL, &ex, 10, (size_t)n + 1, p, MPFR_RNDZ), *s = malloc((size_t)n + 3);
+    s[0] = '3';
+    s[1] = '.';
+    memcpy(s + 2, r + 1, (size_t)n + 1);
+    mpfr_free_str(r);
+    mpfr_clear(p);
+    return s;
+}
+
+/// Digits by the plan for N, workers w of W each computing their blocks; NULL if uncertain.
+static char *chud_string(int64_t N, int W, int threads, int64_t guard, chud_plan *out_plan)
+{
+    chud_plan pl;
+    if (chud_plan_make(N, guard, &pl) != 0)
+        return NULL;
+    chud_pqt *nodes = malloc((size_t)pl.blocks * sizeof *nodes);
+    for (int64_t b = 0; b < pl.blocks; b++)
+        chud_pqt_init(&nodes[b]);
+    for (int w = W - 1; w >= 0; w--)
+        chud_share(&pl, w, W, nodes, NULL, NULL);
+    chud_tree(&pl, nodes, threads);
+    char *s = chud_digits_string(&pl, &nodes[0], threads);
+    for (int64_t b = 0; b < pl.blocks; b++)
+        chud_pqt_clear(&nodes[b]);
+    free(nodes);
+    if (out_plan)
+        *out_plan = pl;
+    else
+        chud_plan_free(&pl);
+    return s;
+}
+
+static void split_against_reference(void)
+{
+    static const int64_t r[][2] = {{0, 1}, {0, 2}, {0, 7}, {1, 2}, {3, 17}, {100, 229}, {0, 300}};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        chud_pqt a, b;
+        chud_pqt_init(&a);
+        chud_pqt_init(&b);
+        chud_split(r[i][0], r[i][1], 1, &a);
+        chud_split_ref(r[i][0], r[i][1], &b);
+        ok &= !mpz_cmp(a.P, b.P) && !mpz_cmp(a.Q, b.Q) && !mpz_cmp(a.T, b.T);
+        chud_pqt_clear(&a);
+        chud_pqt_clear(&b);
+    }
+    tap_ok(ok, "binary splitting == the term-by-term reference (P, Q, T) on 7 ranges");
+}
+
+static void plan_shape(void)
+{
+    static const int64_t Ns[] = {1, 1000, 100000, 10000000};
+    int ok = 1;
+    for (size_t i = 0; i < 4; i++) {
+        chud_plan pl;
+        ok &= chud_plan_make(Ns[i], CHUD_GUARD_DIGITS, &pl) == 0;
+        ok &= pl.start[0] == 0 && pl.start[pl.blocks] == pl.terms &&
+              pl.terms == chud_terms(Ns[i] + CHUD_GUARD_DIGITS) &&
+              (pl.blocks & (pl.blocks - 1)) == 0 && pl.blocks <= CHUD_MAX_BLOCKS;
+        int64_t wmin = INT64_MAX, wmax = 0;
+        for (int64_t b = 0; b < pl.blocks; b++) {
+            int64_t w = 0;
+            ok &= pl.start[b + 1] > pl.start[b];
+            for (int64_t k = pl.start[b]; k < pl.start[b + 1]; k++)
+                w += chud_term_weight(k);
+            wmin = w < wmin ? w : wmin;
+            wmax = w > wmax ? w : wmax;
+        }
+        /* cost-sized: every block within one term's weight of the others */
+        ok &= wmax - wmin <= 2 * chud_term_weight(pl.terms);
+        tap_ok(ok, "N = %lld: %lld terms in %lld blocks of weight %lld..%lld", (long long)Ns[i],
+               (long long)pl.terms, (long long)pl.blocks, (long long)wmin, (long long)wmax);
+        chud_plan_free(&pl);
+    }
+}
+
+/// Every N = 1..2000 at W = 1..5 (W = 1 + N mod 5) is a prefix of pi bbp's 2000 digits.
+static void against_bbp(void)
+{
+    bbp_split_plan pl;
+    mpz_t acc;
+    mpz_init(acc);
+    bbp_split_plan_make(2000, 0, &pl);
+    bbp_split_share(&pl, 0, 1, acc, NULL, NULL);
+    char *ref = bbp_digits_string(acc, 0, (uint64_t)pl.blocks + 1, pl.bits, 2000, 1);
+    bbp_split_plan_free(&pl);
+    mpz_clear(acc);
+    int ok = ref != NULL, bad = 0;
+    for (int64_t N = 1; N <= 2000 && ok; N++) {
+        char *s = chud_string(N, 1 + (int)(N % 5), 1, CHUD_GUARD_DIGITS, NULL);
+        ok = s && strlen(s) == (size_t)N + 2 && !strncmp(s, ref, (size_t)N + 2);
+        bad = ok ? bad : (int)N;
+        free(s);
+    }
+    tap_ok(ok, "chudnovsky == pi bbp's digits for every N = 1..2000, W = 1..5 workers");
+    if (!ok)
+        tap_diag("first N that differs: %d", bad);
+    free(ref);
+}
+
+/// N where the term count or the block count changes, and N - 1, N + 1, against MPFR.
+static void boundaries(void)
+{
+    char *ref = mpfr_digits(70000);
+    int tested = 0, ok = 1, nb = 0, nk = 0;
+    int64_t prevK = 0, prevB = 0;
+    for (int64_t N = 1; N <= (SAN ? 9000 : 69000); N++) {
+        chud_plan pl;
+        chud_plan_make(N, CHUD_GUARD_DIGITS, &pl);
+        const int newK = pl.terms != prevK, newB = pl.blocks != prevB;
+        prevK = pl.terms;
+        prevB = pl.blocks;
+        chud_plan_free(&pl);
+        /* every block-count change; the term-count changes up to 140 terms */
+        if (!(newB || (newK && N < 2000)))
+            continue;
+        nb += newB;
+        nk += newK;
+        for (int64_t d = -1; d <= 1; d++) {
+            char *s = chud_string(N + d, 3, 2, CHUD_GUARD_DIGITS, NULL);
+            ok &= s && !strncmp(s, ref, (size_t)(N + d) + 2) && strlen(s) == (size_t)(N + d) + 2;
+            free(s);
+            tested++;
+        }
+    }
+    tap_ok(ok && nb >= (SAN ? 5 : 8), "%d N next to %d term-count and %d block-count changes, 3 workers x 2 "
+           "threads == MPFR", tested, nk, nb);
+    free(ref);
+}
+
+static void against_mpfr(void)
+{
+    static const int64_t Ns[] = {10000, 100000, 1000000};
+    for (size_t i = 0; i < (SAN ? 2 : 3); i++) {
+        chud_plan pl;
+        char *ref = mpfr_digits(Ns[i]), *s = chud_string(Ns[i], 3, 2, CHUD_GUARD_DIGITS, &pl);
+        tap_ok(s && !strcmp(s, ref), "%lld digits (%lld blocks, 3 workers, 2 threads) == MPFR's "
+               "(...%s)", (long long)Ns[i], (long long)pl.blocks, s ? s + Ns[i] - 8 : "none");
+        chud_plan_free(&pl);
+        free(s);
+        free(ref);
+    }
+}
+
+static void layouts(void)
+{
+    chud_plan pl;
+    chud_plan_make(30000, CHUD_GUARD_DIGITS, &pl);
+    chud_pqt *one = malloc((size_t)pl.blocks * sizeof *one), *x = malloc((size_t)pl.blocks * sizeof *x);
+    for (int64_t b = 0; b < pl.blocks; b++) {
+        chud_pqt_init(&one[b]);
+        chud_pqt_init(&x[b]);
+    }
+    chud_rank(&pl, 0, 1, 1, one, NULL, NULL);
+    chud_tree(&pl, one, 1);
+    int ok = 1;
+    for (int W = 2; W <= 7; W++) {
+        for (int r = 0; r < W; r += 2)  /* ranks of 2 threads, the last maybe of 1 */
+            chud_rank(&pl, r / 2, (W + 1) / 2, 2, x, NULL, NULL);
+        chud_tree(&pl, x, W % 3 + 1);
+        ok &= !mpz_cmp(x[0].Q, one[0].Q) && !mpz_cmp(x[0].T, one[0].T);
+    }
+    tap_ok(ok, "the root's Q and T are the same integers for 1..4 ranks x 2 threads, tree on 1..3 "
+           "threads");
+    for (int64_t b = 0; b < pl.blocks; b++) {
+        chud_pqt_clear(&one[b]);
+        chud_pqt_clear(&x[b]);
+    }
+    free(one);
+    free(x);
+    chud_plan_free(&pl);
+}
+
+static void uncertain(void)
+{
+    /* with no guard digit the interval [X - 1, X + 2] always spans a digit: never printed */
+    char *s = chud_string(500, 2, 1, 0, NULL);
+    tap_ok(s == NULL, "no guard digits: the last digit cannot be certified, NULL");
+    free(s);
+}
+
+static void conversion(void)
+{
+    gmp_randstate_t rs;
+    gmp_randinit_default(rs);
+    int ok = 1;
+    static const int64_t ns[] = {1, 7, 399999, 400001, 1000000, 1234567};
+    for (size_t i = 0; i < 6; i++) {
+        mpz_t x, p;
+        mpz_inits(x, p, NULL);
+        mpz_ui_pow_ui(p, 10, (unsigned long)(ns[i] - ns[i] / 3));
+        mpz_urandomm(x, rs, p);             /* leading zeros in the n-digit field */
+        char *a = malloc((size_t)ns[i]), *b = malloc((size_t)ns[i]);
+        ok &= digits_str_write_ref(x, ns[i], a) == 0;
+        for (int t = 1; t <= 4; t++)
+            ok &= digits_str_write(x, ns[i], t, b) == 0 && !memcmp(a, b, (size_t)ns[i]);
+        mpz_mul_ui(p, p, 10);
+        mpz_pow_ui(x, p, 4);                /* far too big for the field */
+        ok &= digits_str_write(x, ns[i], 2, b) == -1;
+        free(a);
+        free(b);
+        mpz_clears(x, p, NULL);
+    }
+    gmp_randclear(rs);
+    tap_ok(ok, "parallel decimal conversion == mpz_get_str, zero-padded, on 1..4 threads; too "
+           "big refused");
+}
+
+int main(void)
+{
+    split_against_reference();
+    plan_shape();
+    conversion();
+    against_bbp();
+    boundaries();
+    against_mpfr();
+    layouts();
+    uncertain();
+    return tap_done();
+}
