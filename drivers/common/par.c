@@ -317,49 +317,37 @@ out:
     return bad;
 }
 
-/* TODO (issue 19): GMP belongs to pi, not here: par_exchange_mpz (i22-digits, chudnovsky)
- * should become a generic exchange of limb arrays with the mpz part in drivers/pi/. */
-_Static_assert(sizeof(mp_limb_t) == sizeof(uint64_t), "GMP limbs travel as MPI_UINT64_T");
-
-void par_exchange_mpz(const par_mpz_msg *sends, int ns, par_mpz_msg *recvs, int nr)
+void par_exchange_words(const par_words_msg *sends, int ns, par_words_msg *recvs, int nr)
 {
-    /* per message: a header of the n signed limb counts (tag 4t), then each integer's limbs
+    /* per message: a header of the n signed word counts (tag 4t), then each array's words
        (tags 4t+1..4t+3, below the 32767 every MPI allows) */
     MPI_Request *req = malloc(((size_t)4 * ns + 3 * (size_t)nr + 1) * sizeof *req);
-    int64_t(*hs)[3] = malloc(((size_t)ns + nr + 1) * sizeof *hs), (*hr)[3] = hs + ns;
     int nq = 0;
-    if (!req || !hs)
+    if (!req)
         abort();    /* a few bytes a message */
     for (int i = 0; i < ns; i++) {
-        const par_mpz_msg *m = &sends[i];
+        const par_words_msg *m = &sends[i];
+        MPI_Isend(m->len, m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD, &req[nq++]);
         for (int k = 0; k < m->n; k++)
-            hs[i][k] = mpz_sgn(m->v[k]) * (int64_t)mpz_size(m->v[k]);
-        MPI_Isend(hs[i], m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD, &req[nq++]);
-        for (int k = 0; k < m->n; k++)
-            MPI_Isend(mpz_limbs_read(m->v[k]), (int)mpz_size(m->v[k]), MPI_UINT64_T, m->peer,
-                      4 * m->tag + 1 + k, MPI_COMM_WORLD, &req[nq++]);
+            MPI_Isend(m->words[k], (int)(m->len[k] < 0 ? -m->len[k] : m->len[k]), MPI_UINT64_T,
+                      m->peer, 4 * m->tag + 1 + k, MPI_COMM_WORLD, &req[nq++]);
     }
     const int nsend = nq;
     for (int i = 0; i < nr; i++) {
-        par_mpz_msg *m = &recvs[i];
-        MPI_Recv(hr[i], m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD,
+        par_words_msg *m = &recvs[i];
+        MPI_Recv(m->len, m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
         for (int k = 0; k < m->n; k++) {
-            const int64_t sz = hr[i][k], len = sz < 0 ? -sz : sz;
-            mp_limb_t *d = mpz_limbs_write(m->v[k], len ? (mp_size_t)len : 1);
+            const int64_t len = m->len[k] < 0 ? -m->len[k] : m->len[k];
+            uint64_t *d = m->place(m->ctx, k, len);
             MPI_Irecv(d, (int)len, MPI_UINT64_T, m->peer, 4 * m->tag + 1 + k, MPI_COMM_WORLD,
                       &req[nq++]);
         }
     }
     MPI_Waitall(nq - nsend, req + nsend, MPI_STATUSES_IGNORE);
-    for (int i = 0; i < nr; i++)
-        for (int k = 0; k < recvs[i].n; k++)
-            mpz_limbs_finish(recvs[i].v[k], (mp_size_t)hr[i][k]);
     MPI_Waitall(nsend, req, MPI_STATUSES_IGNORE);
     free(req);
-    free(hs);
 }
-
 
 void par_gather(const void *mine, size_t len, void *all)
 {

@@ -17,14 +17,11 @@
  * report.c (JSON and provenance, checked standard output), outfile.c (atomic outputs, stop
  * signals, the registry of temporaries), memlimit.c (memory limits), affinity.c (CPU
  * affinity facts), hash.c (the one hash), ompenv.c (OMP_NUM_THREADS judged before the
- * OpenMP runtime reads it).  No program's own code (GMP, BBP) belongs here (par_exchange_mpz
- * still does: TODO).
+ * OpenMP runtime reads it).  No program's own code (GMP, BBP) lives here.
  */
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <gmp.h> /* TODO (issue 19): for par_exchange_mpz only; GMP belongs to pi */
 
 #include "affinity.h"
 #include "fixedpoint.h"
@@ -119,17 +116,22 @@ void par_gather(const void *mine, size_t len, void *all);
 /// frees), NULL elsewhere.  0, or 1 on every rank if rank 0 is out of memory.
 int par_gatherv_u64(const uint64_t *mine, size_t n, uint64_t **all, size_t **start);
 
-/// One message of up to 3 GMP integers (any sign) to or from rank `peer` under `tag`.
-typedef struct {
-    int peer;      ///< the other rank
-    int tag;       ///< 0 <= tag < 8192, unique between two ranks in one exchange
-    int n;         ///< integers in v
-    mpz_ptr v[3];  ///< sent as they are, or received into (initialised)
-} par_mpz_msg;
+/// One message of up to 3 arrays of 64-bit words to or from rank `peer` under `tag`; a
+/// length's sign travels with it (pi's big integers keep theirs there).
+typedef struct par_words_msg {
+    int peer;                ///< the other rank
+    int tag;                 ///< 0 <= tag < 8192, unique between two ranks in one exchange
+    int n;                   ///< arrays in the message
+    int64_t len[3];          ///< signed word counts: given to send, filled on receipt
+    const uint64_t *words[3]; ///< sends: the words
+    /// receipts: where array k's len words go (called once its length is known)
+    uint64_t *(*place)(void *ctx, int k, int64_t len);
+    void *ctx;               ///< handed to place
+} par_words_msg;
 
 /// Send every sends[i] and receive every recvs[i] at once (the sends are posted first, so no
 /// order of the calls across ranks can deadlock); returns when all are done.
-void par_exchange_mpz(const par_mpz_msg *sends, int ns, par_mpz_msg *recvs, int nr);
+void par_exchange_words(const par_words_msg *sends, int ns, par_words_msg *recvs, int nr);
 
 /// Broadcast a text buffer of `len` bytes from rank 0.
 void par_bcast_text(char *buf, size_t len);

@@ -128,7 +128,7 @@ static int mine(void *ctx, int64_t j)
 static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_layout *L)
 {
     const int64_t np = chud_level_nodes(pl->blocks, l - 1);
-    par_mpz_msg *s = malloc((size_t)np * sizeof *s), *r = malloc((size_t)np * sizeof *r);
+    pi_mpz_msg *s = malloc((size_t)np * sizeof *s), *r = malloc((size_t)np * sizeof *r);
     int ns = 0, nr = 0;
     if (!s || !r)
         abort();
@@ -136,7 +136,7 @@ static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_
         const int from = owner_rank(i, L), to = owner_rank(i / 2, L);
         if (from == to || (from != L->rank && to != L->rank))
             continue;
-        par_mpz_msg m = {.peer = from == L->rank ? to : from, .tag = (int)i, .n = 3,
+        pi_mpz_msg m = {.peer = from == L->rank ? to : from, .tag = (int)i, .n = 3,
                          .v = {prev[i].P, prev[i].Q, prev[i].T}};
         if (from == L->rank)
             s[ns++] = m;
@@ -144,7 +144,7 @@ static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_
             r[nr++] = m;
     }
     if (L->ranks > 1)
-        par_exchange_mpz(s, ns, r, nr);
+        pi_exchange_mpz(s, ns, r, nr);
     for (int i = 0; i < ns; i++)
         for (int k = 0; k < 3; k++) {
             mpz_clear(s[i].v[k]);   /* freed whole, not shrunk: no pinned heap */
@@ -178,14 +178,14 @@ static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_la
         return;
     mpz_t lo;
     mpz_init(lo);
-    par_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 1, .v = {lo}};
+    pi_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 1, .v = {lo}};
     if (L->rank == 0) {
         mpz_t pw;
         mpz_init(pw);
         mpz_ui_pow_ui(pw, 10, (unsigned long)h);
         mpz_tdiv_qr(D, lo, D, pw);
         mpz_clear(pw);
-        par_exchange_mpz(&m, 1, NULL, 0);
+        pi_exchange_mpz(&m, 1, NULL, 0);
         if (digits_str_write(D, n - h, L->threads, text + 1) != 0)
             text[1] = '?';
         msg_recv(text + 1 + (n - h), (size_t)h, 1, 1);
@@ -193,7 +193,7 @@ static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_la
         char *buf = malloc((size_t)h);
         if (!buf)
             abort();
-        par_exchange_mpz(NULL, 0, &m, 1);
+        pi_exchange_mpz(NULL, 0, &m, 1);
         if (digits_str_write(lo, h, L->threads, buf) != 0)
             memset(buf, '?', (size_t)h);
         msg_send(buf, (size_t)h, 0, 1);
@@ -212,11 +212,11 @@ static void sqrt_term_to_root(const chud_plan *pl, mpz_t S, int have, const pi_l
     }
     if (L->rank == L->ranks - 1 && !have)
         chud_sqrt_term(pl, S);
-    par_mpz_msg m = {.peer = L->rank == 0 ? L->ranks - 1 : 0, .tag = 0, .n = 1, .v = {S}};
+    pi_mpz_msg m = {.peer = L->rank == 0 ? L->ranks - 1 : 0, .tag = 0, .n = 1, .v = {S}};
     if (L->rank == L->ranks - 1)
-        par_exchange_mpz(&m, 1, NULL, 0);
+        pi_exchange_mpz(&m, 1, NULL, 0);
     else if (L->rank == 0)
-        par_exchange_mpz(NULL, 0, &m, 1);
+        pi_exchange_mpz(NULL, 0, &m, 1);
 }
 
 /// The blocks of this rank's workers and the tree level by level across the ranks.  The root

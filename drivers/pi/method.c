@@ -193,3 +193,33 @@ int pi_sum_mpz_root(mpz_t x)
     free(start);
     return 0;
 }
+
+_Static_assert(sizeof(mp_limb_t) == sizeof(uint64_t), "GMP limbs travel as 64-bit words");
+
+/// Where a received integer's limbs go: into its own storage, sized for them.
+static uint64_t *limbs_place(void *ctx, int k, int64_t len)
+{
+    return (uint64_t *)mpz_limbs_write(((mpz_ptr *)ctx)[k], len ? (mp_size_t)len : 1);
+}
+
+void pi_exchange_mpz(const pi_mpz_msg *sends, int ns, pi_mpz_msg *recvs, int nr)
+{
+    par_words_msg *w = malloc(((size_t)ns + nr + 1) * sizeof *w), *wr = w + ns;
+    if (!w)
+        abort();    /* a few bytes a message */
+    for (int i = 0; i < ns; i++) {
+        w[i] = (par_words_msg){.peer = sends[i].peer, .tag = sends[i].tag, .n = sends[i].n};
+        for (int k = 0; k < sends[i].n; k++) {
+            w[i].len[k] = mpz_sgn(sends[i].v[k]) * (int64_t)mpz_size(sends[i].v[k]);
+            w[i].words[k] = (const uint64_t *)mpz_limbs_read(sends[i].v[k]);
+        }
+    }
+    for (int i = 0; i < nr; i++)
+        wr[i] = (par_words_msg){.peer = recvs[i].peer, .tag = recvs[i].tag, .n = recvs[i].n,
+                                .place = limbs_place, .ctx = recvs[i].v};
+    par_exchange_words(w, ns, wr, nr);
+    for (int i = 0; i < nr; i++)
+        for (int k = 0; k < recvs[i].n; k++)
+            mpz_limbs_finish(recvs[i].v[k], (mp_size_t)wr[i].len[k]);
+    free(w);
+}

@@ -137,6 +137,18 @@ void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s
 void pi_json_begin(json_out *j, const pi_common *c, const pi_layout *L, const pi_summary *s,
                    double median);
 
+/// One message of up to 3 GMP integers (any sign) to or from rank `peer` under `tag`.
+typedef struct {
+    int peer;      ///< the other rank
+    int tag;       ///< 0 <= tag < 8192, unique between two ranks in one exchange
+    int n;         ///< integers in v
+    mpz_ptr v[3];  ///< sent as they are, or received into (initialised)
+} pi_mpz_msg;
+
+/// Send every sends[i] and receive every recvs[i] at once (par_exchange_words underneath, the
+/// sends posted first, so no order of the calls across ranks can deadlock).
+void pi_exchange_mpz(const pi_mpz_msg *sends, int ns, pi_mpz_msg *recvs, int nr);
+
 /// Collective: the exact sum of a non-negative GMP integer over all ranks into x on rank 0
 /// (the others keep theirs).  0, or 1 on every rank (said) if rank 0 is out of memory.
 int pi_sum_mpz_root(mpz_t x);
