@@ -100,6 +100,7 @@ typedef struct {
     int show_progress; ///< rank 0 shows progress
     int64_t blocks, terms, guard; ///< the plan of the certified run
     char *text;        ///< "3." + digits on rank 0 (NULL elsewhere or if uncertain)
+    int failed;        ///< 1 on every rank once a run failed (said by rank 0)
 } chud_job;
 
 /// Work weight of a block: the weights of its terms.
@@ -257,9 +258,10 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     char *text = NULL;
     int have_S = 0;
     mpz_t S, D;
-    if (!base) {
-        fprintf(stderr, "pi chudnovsky: out of memory for the block tree\n");
-        exit(1);
+    if (par_fail(!base, "pi chudnovsky: out of memory for the block tree")) {
+        free(base);
+        job->failed = 1;
+        return NULL;
     }
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
         chud_pqt_init(&base[i]);
@@ -295,18 +297,21 @@ static void compute(void *arg)
     free(job->text);
     job->text = NULL;
     /* more guard digits in the (never yet seen) case the error interval straddles a digit */
-    for (int extra = 0; extra < 4; extra++) {
+    for (int extra = 0; extra < 4 && !job->failed; extra++) {
         chud_plan pl;
-        if (chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl) != 0) {
-            fprintf(stderr, "pi chudnovsky: out of memory for the block plan\n");
-            exit(1);
+        const int no_plan = chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl);
+        if (par_fail(no_plan != 0, "pi chudnovsky: out of memory for the block plan")) {
+            if (!no_plan)
+                chud_plan_free(&pl);
+            job->failed = 1;
+            break;
         }
         job->blocks = pl.blocks;
         job->terms = pl.terms;
         job->guard = pl.guard;
         job->text = tree_digits(job, &pl);
         chud_plan_free(&pl);
-        if (par_bcast_int(job->L->rank != 0 || job->text != NULL))
+        if (job->failed || par_bcast_int(job->L->rank != 0 || job->text != NULL))
             break;
     }
 }
@@ -343,7 +348,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
     digits_spec d = {.name = "chudnovsky", .digits = o->digits, .digits_arg = o->digits_arg,
                      .out = o->out, .memory_need = memory_estimate(o->digits, L->threads),
                      .compute = compute, .describe = describe, .json_keys = json_keys,
-                     .text = &job.text, .job = &job};
+                     .text = &job.text, .job = &job, .failed = &job.failed};
     return digits_run(&d, c, L, s);
 }
 

@@ -238,6 +238,15 @@ int digits_run(digits_spec *d, const pi_common *c, const pi_layout *L, pi_summar
     pi_time(c, d->compute, d->job, &s->seconds, &median);
     s->rate = (double)d->digits / s->seconds;
     const double rss = par_max_double((double)mem_peak_rss());
+    if (d->failed && *d->failed) {    /* said once (par_fail), the same on every rank */
+        free(*d->text);
+        *d->text = NULL;
+        if (d->out && L->rank == 0)
+            outfile_discard(&of);
+        else if (d->out)
+            cleanup_forget(of.tmp);
+        return 1;
+    }
     if (L->rank != 0) {
         free(*d->text);
         *d->text = NULL;
