@@ -14,6 +14,8 @@
 MPICC   ?= mpicc
 CC      ?= cc
 CFLAGS  ?= -O3 -march=native -g
+CXX     ?= g++
+CXXFLAGS ?= $(CFLAGS)
 LDFLAGS ?=
 PREFIX  ?= /usr/local
 # The release: the git tag (v1.2.0 -> 1.2.0, with -N-gHASH past it) when there is one, else this.
@@ -29,7 +31,19 @@ MODULE_DEPENDS ?=
 # gcc 12 (bench/bench_montecarlo): built with clang when there is one.
 MC_CC   ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo $(CC))
 NP      ?= $(shell nproc 2>/dev/null || echo 2)
+# The launcher: Open MPI's mpirun by default; MPICH's is mpiexec.mpich (make MPICC=mpicc.mpich
+# MPIRUN=mpiexec.mpich ...), Intel MPI's mpirun with make MPICC=mpiicx CC=icx.  slurm/mpilaunch
+# speaks its dialect (detected from $(MPIRUN) --version; MPI_FLAVOR=openmpi|mpich|intel overrides).
 MPIRUN  ?= mpirun
+MPILAUNCH := MPIRUN='$(MPIRUN)' slurm/mpilaunch
+# The MPI's Debian packages: MPICH's when the chosen wrapper or launcher is MPICH's.
+ifneq ($(findstring mpich,$(MPICC) $(MPIRUN) $(MPI_FLAVOR)),)
+MPI_PACKAGES := mpich libmpich-dev
+else ifeq ($(MPI_FLAVOR),intel)
+MPI_PACKAGES :=
+else
+MPI_PACKAGES := openmpi-bin libopenmpi-dev
+endif
 
 BUILD := build
 BIN   := bin
@@ -39,9 +53,11 @@ BIN   := bin
 PI_CFLAGS  := -std=c11 -D_XOPEN_SOURCE=700 -fopenmp -ffp-contract=off -fno-trapping-math -Wall -Wextra -MMD -MP \
               -Ikernels -Idrivers/common -I$(BUILD)
 MC_CFLAGS  := $(filter-out -fopenmp,$(PI_CFLAGS))
+# kernels/*.cc: libstdc++'s number conversion behind a C interface (no exceptions, no RTTI)
+PI_CXXFLAGS := -std=c++17 -fno-exceptions -fno-rtti -Wall -Wextra -MMD -MP -Ikernels
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)
 LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -lnettle)
-PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lm
+PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lstdc++ -lm
 TEST_LIBS  := $(shell pkg-config --libs mpfr gmp 2>/dev/null || echo -lmpfr -lgmp)
 # The sanitizer build also uses a plain -march=x86-64 (SSE2, no FMA units):
 # its results must match the optimized build's bit for bit (tests/pi/sanitize.t).
@@ -52,11 +68,11 @@ SAN_FLAGS  := -O1 -march=x86-64 -g -fno-omit-frame-pointer -fsanitize=address,un
 # libomp, whose Archer tool tells TSan about OpenMP's synchronisation (libgomp cannot).
 TSAN_CC    ?= clang
 TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
-TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) $(MPICC)
+TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) I_MPI_CC=$(TSAN_CC) $(MPICC)
 
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
-DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev \
+DEB_PACKAGES := gcc g++ clang make pkg-config $(MPI_PACKAGES) libgsl-dev \
                 librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
                 slurm-wlm munge libomp-dev gnuplot-nox lmod python3
 
@@ -64,6 +80,7 @@ DEB_PACKAGES := gcc clang make pkg-config openmpi-bin libopenmpi-dev libgsl-dev 
 # layer and what the programs share), one folder per program (drivers/pi, drivers/map,
 # drivers/workshop); unit tests are tests/unit/test_*.c.
 KERNEL_SRC := $(wildcard kernels/*.c)
+KERNEL_CXX := $(wildcard kernels/*.cc)
 COMMON_SRC := $(wildcard drivers/common/*.c)
 PI_SRC     := $(wildcard drivers/pi/*.c)
 MAP_SRC    := $(wildcard drivers/map/*.c)
@@ -88,6 +105,9 @@ define objects
 $(1)/kernels/%.o: kernels/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
+$(1)/kernels/%.o: kernels/%.cc $(BUILD)/cflags
+	@mkdir -p $$(@D)
+	$$(CXX) $$(PI_CXXFLAGS) $$(CXXFLAGS) $(2) -c $$< -o $$@
 $(1)/drivers/%.o: drivers/%.c $(BUILD)/cflags | $(BUILD)/buildinfo.h
 	@mkdir -p $$(@D)
 	$$(MPICC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
@@ -98,7 +118,7 @@ $(1)/bench/%.o: bench/%.c $(BUILD)/cflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(PI_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
 # the kernels once, as a static library every program and unit test links
-$(1)/libkernels.a: $$(patsubst %.c,$(1)/%.o,$$(KERNEL_SRC))
+$(1)/libkernels.a: $$(patsubst %.c,$(1)/%.o,$$(KERNEL_SRC)) $$(patsubst %.cc,$(1)/%.o,$$(KERNEL_CXX))
 	@rm -f $$@
 	$$(AR) rcs $$@ $$^
 endef
@@ -123,12 +143,14 @@ endef
 $(foreach p,$(PROGRAMS),$(eval $(call program,$(p),$(BUILD),$(BIN)/$(p),$$(CFLAGS),$$(MPICC))))
 $(foreach p,$(PROGRAMS),$(eval $(call program,$(p),$(BUILD)/san,$(BUILD)/san/bin/$(p),$$(CFLAGS) $$(SAN_FLAGS),$$(MPICC))))
 
-# unit tests: one binary each, the kernels' library + the MPI-free driver parsers
+# unit tests: one binary each, the kernels' library + the MPI-free driver parsers, outfile
 $(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/tap.o \
-                       $(BUILD)/drivers/common/cli.o $(BUILD)/drivers/map/records.o $(BUILD)/libkernels.a
+                       $(BUILD)/drivers/common/cli.o $(BUILD)/drivers/common/outfile.o \
+                       $(BUILD)/drivers/map/records.o $(BUILD)/libkernels.a
 	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) $(PI_LDLIBS) -o $@
 $(BUILD)/san/tests/unit/test_%: $(BUILD)/san/tests/unit/test_%.o $(BUILD)/san/tests/unit/tap.o \
-                           $(BUILD)/san/drivers/common/cli.o $(BUILD)/san/drivers/map/records.o \
+                           $(BUILD)/san/drivers/common/cli.o $(BUILD)/san/drivers/common/outfile.o \
+                           $(BUILD)/san/drivers/map/records.o \
                            $(BUILD)/san/libkernels.a
 	$(MPICC) $(PI_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(TEST_LIBS) \
 	    $(PI_LDLIBS) -o $@
@@ -163,7 +185,7 @@ $(BUILD)/tsan/tests/unit/tsan_control: $(BUILD)/tsan/tests/unit/tsan_control.o
 # compilers and flags: objects are rebuilt when these change
 $(BUILD)/cflags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(CC) | $(MPICC) | $(MC_CC) | $(PI_CFLAGS) | $(CFLAGS) | $(SAN_FLAGS) | $(TSAN_CC)' > $@.tmp; \
+	@echo '$(CC) | $(MPICC) | $(MC_CC) | $(PI_CFLAGS) | $(CFLAGS) | $(SAN_FLAGS) | $(TSAN_CC) | $(CXX) | $(CXXFLAGS)' > $@.tmp; \
 	 cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # build provenance, rewritten only when the compiler, flags or commit change
@@ -194,11 +216,11 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(MPIRUN) --oversubscribe -np $(NP) $(BIN)/pi all
+	$(MPILAUNCH) --oversubscribe -np $(NP) $(BIN)/pi all
 
 check test: deps
 	@$(MAKE) --no-print-directory tests san tsan
-	BUILD=$(BUILD) BIN=$(BIN) MPIRUN=$(MPIRUN) prove $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
+	BUILD=$(BUILD) BIN=$(BIN) MPIRUN='$(MPIRUN)' prove $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/%) $(SHELL_TESTS)
 
 bench:                          # one after another: they share 2 cores and build/avx2
@@ -213,9 +235,10 @@ bench-pingpong: $(BUILD)/bench/pingpong_plain $(BIN)/workshop
 $(BUILD)/bench/pingpong_plain: bench/pingpong_plain.c
 	@mkdir -p $(@D)
 	$(MPICC) -O2 $< -o $@
-bench-map: $(BUILD)/bench/copy_f64 $(BIN)/map
-	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 bench/bench_map.sh
-$(BUILD)/bench/copy_f64: bench/copy_f64.c
+bench-map: $(BUILD)/bench/copy_f64 $(BUILD)/bench/libc_map $(BIN)/map
+	MPIRUN=$(MPIRUN) MAP=$(BIN)/map COPY=$(BUILD)/bench/copy_f64 LIBC_MAP=$(BUILD)/bench/libc_map \
+	    bench/bench_map.sh
+$(BUILD)/bench/copy_f64 $(BUILD)/bench/libc_map: $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 $< -o $@
 .PHONY: bench-digits

@@ -4,7 +4,8 @@
 set -u
 PI=${PI:-bin/pi}
 BAILEY=${BAILEY:-build/bench/bailey_bbp}
-MPIRUN=${MPIRUN:-mpirun}
+export MPIRUN=${MPIRUN:-mpirun}           # any MPI's launcher: slurm/mpilaunch speaks its dialect
+LAUNCH=$(dirname "$0")/../slurm/mpilaunch
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 field() { sed -n 's/.*"'"$1"'": "\{0,1\}\([^",}]*\).*/\1/p'; }
 now() { date +%s.%N; }
@@ -22,7 +23,7 @@ printf '   Bailey      %8.3f s  %s (first %d digits right)\n' "$bt" "$bailey" "$
 printf '   speed-up    %8.1fx\n' "$(awk -v a="$bt" -v b="$ours" 'BEGIN { print a / b }')"
 
 echo "2. hex digits at position 1e8, 2 ranks"
-out=$("$MPIRUN" --oversubscribe -np 2 "$PI" bbp --hex-at 1e8 --json)
+out=$("$LAUNCH" --oversubscribe -np 2 "$PI" bbp --hex-at 1e8 --json)
 t=$(field seconds <<<"$out")
 printf '   pi bbp      %8.3f s  %s   target <= 20 s: %s\n' "$t" "$(field hex <<<"$out")" \
     "$(awk -v t="$t" 'BEGIN { print (t <= 20 ? "PASS" : "MISS") }')"
@@ -41,7 +42,7 @@ else
 fi
 
 echo "4. 10^5 decimal digits, 2 ranks"
-out=$("$MPIRUN" --oversubscribe -np 2 "$PI" bbp --digits 100000 --json)
+out=$("$LAUNCH" --oversubscribe -np 2 "$PI" bbp --digits 100000 --json)
 t=$(field seconds <<<"$out")
 printf '   pi bbp      %8.3f s  sha256 %s   target <= 5 s: %s\n' "$t" "$(field sha256 <<<"$out")" \
     "$(awk -v t="$t" 'BEGIN { print (t <= 5 ? "PASS" : "MISS") }')"
@@ -64,7 +65,7 @@ decimal() {
     MT=$(awk -v a="$mt" -v b="$mstr" 'BEGIN { print a + b }') MRSS=$mrss MCONST=$mt
     for layout in "2 1" "1 2"; do
         set -- $layout
-        out=$("$MPIRUN" --oversubscribe --bind-to none -np "$1" "$PI" bbp --digits "$N" --threads "$2" --repeat "${REPEAT:-2}" --json)
+        out=$("$LAUNCH" --oversubscribe --bind none -np "$1" "$PI" bbp --digits "$N" --threads "$2" --repeat "${REPEAT:-2}" --json)
         t=$(field seconds <<<"$out"); rss=$(field peak_rss_bytes <<<"$out"); tail=$(field last_50 <<<"$out")
         [ "${tail: -10}" = "$mtail" ] || echo "   DIGITS DIFFER from MPFR's: ...${tail: -10}"
         printf '   pi bbp %sx%s    %8.3f s  (%s blocks), peak RSS %5.0f MiB per rank   %.2fx MPFR (%.2fx const_pi alone)  target <= %sx: %s\n' \
@@ -77,7 +78,7 @@ decimal() {
 echo "5. 10^6 decimal digits: pi bbp (blocked binary splitting) on 2 cores vs MPFR on one"
 decimal 1000000 1.25
 if [ -n "$PI_AVX2" ] && [ -x "$PI_AVX2" ]; then
-    out=$("$MPIRUN" --oversubscribe -np 2 "$PI_AVX2" bbp --digits 1000000 --repeat "${REPEAT:-2}" --json)
+    out=$("$LAUNCH" --oversubscribe -np 2 "$PI_AVX2" bbp --digits 1000000 --repeat "${REPEAT:-2}" --json)
     t=$(field seconds <<<"$out")
     printf '   AVX2-only 2x1 %8.3f s   %.2fx MPFR (the time is GMP'"'"'s, which picks its own code at run time)\n' \
         "$t" "$(ratio "$t" "$MT")"
@@ -95,7 +96,7 @@ printf '   1 core %8.3f s, 2 ranks %8.3f s: efficiency %s%%   target >= 85%%: %s
 
 if [ "${BBP_BENCH_1E8:-0}" = 1 ]; then
     echo "7. 10^8 decimal digits on 2 ranks (BBP_BENCH_1E8=1)"
-    out=$("$MPIRUN" --oversubscribe -np 2 "$PI" bbp --digits 100000000 --json)
+    out=$("$LAUNCH" --oversubscribe -np 2 "$PI" bbp --digits 100000000 --json)
     printf '   pi bbp 2x1   %8.1f s, peak RSS %.0f MiB per rank, %s blocks\n' "$(field seconds <<<"$out")" \
         "$(awk -v r="$(field peak_rss_bytes <<<"$out")" 'BEGIN { print r / 1048576 }')" "$(field blocks <<<"$out")"
 fi

@@ -8,7 +8,8 @@ PI=${PI:-bin/pi}
 PI_AVX2=${PI_AVX2:-}
 MPFR_PI=${MPFR_PI:-build/bench/mpfr_pi}
 CLN=${CLN:-/usr/bin/pi}
-MPIRUN=${MPIRUN:-mpirun}
+export MPIRUN=${MPIRUN:-mpirun}           # any MPI's launcher: slurm/mpilaunch speaks its dialect
+LAUNCH=$(dirname "$0")/../slurm/mpilaunch
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -60,7 +61,7 @@ for n in $sizes; do
         if [ "$np" = 1 ]; then
             timed "ch$lay" "$PI" chudnovsky --digits "$N" --threads "$t" -o "$tmp/ch.txt" --json
         else
-            timed "ch$lay" "$MPIRUN" --oversubscribe -np "$np" "$PI" chudnovsky --digits "$N" \
+            timed "ch$lay" "$LAUNCH" --oversubscribe -np "$np" "$PI" chudnovsky --digits "$N" \
                 --threads "$t" -o "$tmp/ch.txt" --json
         fi
         own=$(sed -n 's/.*"seconds": \([0-9.e+-]*\).*/\1/p' "$tmp/ch$lay.out")

@@ -1,53 +1,117 @@
 #!/usr/bin/env bash
-# bench_map.sh - map beside a plain C copy: binary GB/s, text MB/s per core, cyclic vs dynamic on
-# uneven tasks.  Usage: bench/bench_map.sh [RECORDS]  (default 1e8; run by make bench-map)
+# bench_map.sh - map beside its baselines in one run: text (libc loop, the workshop's Python, map on 1 and 2
+# ranks), binary (a plain copy, map on 1 and 2 ranks), cyclic vs dynamic on uneven tasks; CPU and peak RSS per rank.
+# Usage: bench/bench_map.sh [LINES [RECORDS]]  (default 5e6 text lines, 2e7 binary records; make bench-map)
 set -u
 MAP=${MAP:-bin/map}
 COPY=${COPY:-build/bench/copy_f64}
+LIBC_MAP=${LIBC_MAP:-build/bench/libc_map}
 MPIRUN=${MPIRUN:-mpirun}
-N=${1:-100000000}
+PYTHON=${PYTHON:-python3}
+here=$(cd "$(dirname "$0")" && pwd)
+L=$(awk -v n="${1:-5e6}" 'BEGIN { printf("%d", n) }')
+N=$(awk -v n="${2:-2e7}" 'BEGIN { printf("%d", n) }')
+REPEAT=${REPEAT:-3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 dir=$(mktemp -d "${BENCH_DIR:-/tmp}/bench_map.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 field() { sed -n 's/.*"'"$1"'": "\{0,1\}\([^",}]*\).*/\1/p'; }
 best() { sort -g | head -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf("%.2f", a / b) }'; }
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "PASS" : "MISS") }'; }
 
-N=$(awk -v n="$N" 'BEGIN { printf("%d", n) }')
-echo "1. celsius over $N binary float64 records, file to file ($((N * 8 / 1000000)) MB each way)"
+# run_map NP ARGS...: best of REPEAT map runs (--json seconds); sets t (s), cpu (user+sys of
+# all ranks, s) and rss (the largest rank's peak RSS, MB) of the best run
+run_map() {
+    local np=$1 r s line
+    shift
+    t=""
+    for r in $(seq "$REPEAT"); do
+        s=$("$MPIRUN" -np "$np" /usr/bin/time -f 'rank-time %U %S %M' "$MAP" "$@" --json 2>"$dir/time.txt" | field seconds)
+        if [ -z "$s" ]; then echo "   map $* failed: $(grep -v rank-time "$dir/time.txt" | head -n 2)"; return 1; fi
+        if [ -z "$t" ] || awk -v a="$s" -v b="$t" 'BEGIN { exit !(a < b) }'; then
+            t=$s
+            cpu=$(awk '/^rank-time/ { c += $2 + $3 } END { printf("%.2f", c) }' "$dir/time.txt")
+            rss=$(awk '/^rank-time/ { if ($4 > m) m = $4 } END { printf("%.1f", m / 1024) }' "$dir/time.txt")
+        fi
+    done
+}
+# run_cmd CMD...: best of REPEAT (the command prints its seconds); sets t and cpu like run_map
+run_cmd() {
+    local r s
+    t=""
+    for r in $(seq "$REPEAT"); do
+        s=$(/usr/bin/time -f 'rank-time %U %S %M' "$@" 2>"$dir/time.txt" | tail -n 1 | cut -d' ' -f1)
+        if [ -z "$t" ] || awk -v a="$s" -v b="$t" 'BEGIN { exit !(a < b) }'; then
+            t=$s
+            cpu=$(awk '/^rank-time/ { printf("%.2f", $2 + $3) }' "$dir/time.txt")
+            rss=$(awk '/^rank-time/ { printf("%.1f", $4 / 1024) }' "$dir/time.txt")
+        fi
+    done
+}
+row() { # NAME SECONDS MB CORES CPU RSS [NOTE]
+    printf '   %-34s %7.3f s %7.1f MB/s %7.1f MB/s/core  cpu %6.2f s  rss %6.1f MB  %s\n' "$1" "$2" \
+        "$(awk -v m="$3" -v s="$2" 'BEGIN { print m / s }')" \
+        "$(awk -v m="$3" -v s="$2" -v c="$4" 'BEGIN { print m / s / c }')" "$5" "$6" "${7:-}"
+}
+
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (rates are wall-clock: a loaded"
+echo "machine lowers them; CPU seconds say what the work itself costs); best of $REPEAT runs"
+echo
+echo "1. celsius over $L temperatures written by Python repr(random.uniform(32, 100)), text file to file"
+if ! command -v "$PYTHON" >/dev/null; then
+    echo "   ($PYTHON missing: the input is written by awk and there is no workshop Python row)"
+    awk -v n="$L" 'BEGIN { srand(1); for (i = 0; i < n; i++) printf("%.16g\n", 32 + 68 * rand()) }' >"$dir/in.txt"
+else
+    "$PYTHON" -c 'import random, sys
+random.seed(21)
+sys.stdout.writelines(repr(random.uniform(32, 100)) + "\n" for _ in range(int(sys.argv[1])))' "$L" >"$dir/in.txt"
+fi
+mb=$(awk -v b="$(stat -c %s "$dir/in.txt")" 'BEGIN { print b / 1e6 }')
+cat "$dir/in.txt" >/dev/null                    # warm the page cache for every contender
+run_cmd "$LIBC_MAP" "$dir/in.txt" "$dir/libc.txt"; libc=$t
+row "libc loop (strtod + %.17g)" "$t" "$mb" 1 "$cpu" "$rss" "(map's speed before issue 21)"
+if command -v "$PYTHON" >/dev/null; then
+    run_cmd "$PYTHON" "$here/workshop_map.py" "$dir/in.txt" "$dir/py.txt"
+    row "workshop Python (float + repr)" "$t" "$mb" 1 "$cpu" "$rss"
+fi
+run_map 1 celsius "$dir/in.txt" -o "$dir/out1.txt" && t1=$t &&
+    row "map celsius, 1 rank" "$t" "$mb" 1 "$cpu" "$rss" \
+        "$(ratio "$libc" "$t")x libc: target >= 5x and >= 150 MB/s/core: $(verdict "$(ratio "$libc" "$t")" 5)/$(verdict "$(awk -v m="$mb" -v s="$t" 'BEGIN { print m / s }')" 150)"
+run_map 2 celsius "$dir/in.txt" -o "$dir/out2.txt" &&
+    row "map celsius, 2 ranks" "$t" "$mb" 2 "$cpu" "$rss" \
+        "$(ratio "$t1" "$t")x 1 rank: target >= 1.8x: $(verdict "$(ratio "$t1" "$t")" 1.8); rss target <= 80 MB: $(verdict 80 "$rss")"
+if [ -e "$dir/py.txt" ]; then
+    cmp -s "$dir/out1.txt" "$dir/py.txt" && cmp -s "$dir/out2.txt" "$dir/py.txt" &&
+        echo "   map's output (1 and 2 ranks) is byte for byte the workshop Python's" ||
+        echo "   MISMATCH: map's output differs from the workshop Python's"
+fi
+rm -f "$dir"/*.txt
+
+echo
+echo "2. celsius over $N binary float64 records, file to file ($((N * 8 / 1000000)) MB each way, synced to disk)"
 perl -e 'my $n = shift; my $b = pack("d<*", map { $_ * 0.37 - 100 } 0..65535);
          for (my $i = 0; $i < $n; $i += 65536) { print substr($b, 0, 8 * ($n - $i < 65536 ? $n - $i : 65536)) }' \
     "$N" >"$dir/in.f64"
-cat "$dir/in.f64" >/dev/null                     # warm the page cache for every contender
-copy=$(for r in 1 2 3; do "$COPY" "$dir/in.f64" "$dir/copy.f64" | cut -d' ' -f1; done | best)
-printf '   %-30s %8.3f s %7.2f GB/s (read + write)\n' "plain C copy" "$copy" \
-    "$(awk -v s="$copy" -v n="$N" 'BEGIN { print 2 * 8 * n / s / 1e9 }')"
+mb=$((N * 16 / 1000000))
+cat "$dir/in.f64" >/dev/null
+run_cmd "$COPY" "$dir/in.f64" "$dir/copy.f64"; copy=$t
+row "plain C copy (read + write + fsync)" "$t" "$mb" 1 "$cpu" "$rss"
 for run in "1 cyclic" "2 cyclic" "2 dynamic"; do
     set -- $run
-    np=$1
-    t=$(for r in 1 2 3; do "$MPIRUN" -np $np "$MAP" celsius --binary "$dir/in.f64" -o "$dir/out.f64" \
-        --schedule $2 --chunk 262144 --json | field seconds; done | best)
-    printf '   %-30s %8.3f s %7.2f GB/s = %3.0f%% of the copy   target >= 70%%: %s\n' "map celsius, $np rank(s), $2" "$t" \
-        "$(awk -v s="$t" -v n="$N" 'BEGIN { print 2 * 8 * n / s / 1e9 }')" \
-        "$(awk -v a="$copy" -v b="$t" 'BEGIN { print 100 * a / b }')" \
-        "$(awk -v a="$copy" -v b="$t" 'BEGIN { print (a / b >= 0.7 ? "PASS" : "MISS") }')"
+    run_map "$1" celsius --binary "$dir/in.f64" -o "$dir/out.f64" --schedule "$2" || continue
+    [ "$1" = 1 ] && b1=$t
+    note="$(ratio "$copy" "$t")x the copy: target >= 0.9: $(verdict "$(ratio "$copy" "$t")" 0.9)"
+    [ "$1" = 2 ] && note="$note; $(ratio "$b1" "$t")x 1 rank: target >= 1: $(verdict "$(ratio "$b1" "$t")" 1)"
+    row "map celsius --binary, $1 rank(s), $2" "$t" "$mb" "$1" "$cpu" "$rss" "$note"
 done
-rm -f "$dir/in.f64" "$dir/out.f64" "$dir/copy.f64"
+rm -f "$dir"/*.f64
 
-M=$((N / 20))
-echo "2. celsius over $M text records (%.17g out)"
-awk -v n="$M" 'BEGIN { for (i = 0; i < n; i++) printf("%.6f\n", i * 0.37 - 100) }' >"$dir/in.txt"
-mb=$(awk -v b="$(stat -c %s "$dir/in.txt")" 'BEGIN { print b / 1e6 }')
-for np in 1 2; do
-    t=$("$MPIRUN" -np $np "$MAP" celsius "$dir/in.txt" -o "$dir/out.txt" --json | field seconds)
-    printf '   %-30s %8.3f s %7.1f MB/s of input per core\n' "map celsius, $np rank(s)" "$t" \
-        "$(awk -v s="$t" -v m="$mb" -v c=$np 'BEGIN { print m / s / c }')"
-done
-rm -f "$dir/in.txt" "$dir/out.txt"
-
+echo
 echo "3. 16 sleep tasks of uneven cost (even-numbered 0.3 s, odd 0.01 s), 2 ranks"
 awk 'BEGIN { for (i = 0; i < 16; i++) print (i % 2 ? 0.01 : 0.3) }' >"$dir/tasks.txt"
 for s in cyclic dynamic; do
     t=$("$MPIRUN" -np 2 "$MAP" sleep "$dir/tasks.txt" -o "$dir/slept.txt" --schedule $s --chunk 1 --json | field seconds)
-    printf '   %-30s %8.3f s\n' "--schedule $s" "$t"
+    printf '   %-34s %7.3f s\n' "--schedule $s" "$t"
 done
 echo "   (cyclic gives rank 0 every 0.3 s task: 2.4 s; dynamic balances to about 1.3 s)"

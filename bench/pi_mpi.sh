@@ -3,7 +3,8 @@
 # Usage: bench/pi_mpi.sh METHOD SIZE [extra pi options]   (run by make bench-*)
 set -u
 PI=${PI:-bin/pi}
-MPIRUN=${MPIRUN:-mpirun}
+export MPIRUN=${MPIRUN:-mpirun}           # any MPI's launcher: slurm/mpilaunch speaks its dialect
+LAUNCH=$(dirname "$0")/../slurm/mpilaunch
 method=${1:?usage: pi_mpi.sh METHOD SIZE}
 n=${2:?usage: pi_mpi.sh METHOD SIZE}
 shift 2
@@ -17,7 +18,7 @@ printf '%-24s %10s %16s %12s\n' layout seconds "M units/s/core" efficiency
 base=""
 for layout in "1 1" "2 1" "1 2"; do
     set -- $layout
-    out=$("$MPIRUN" --oversubscribe -np "$1" --map-by "slot:PE=$2" "$PI" "$method" -n "$n" \
+    out=$("$LAUNCH" --oversubscribe -np "$1" --bind "$2" "$PI" "$method" -n "$n" \
         --threads "$2" --repeat 3 --json "${extra[@]}") || { echo "run failed: np=$1 threads=$2"; exit 1; }
     s=$(field seconds <<<"$out")
     rate=$(sed -n 's/.*_per_second": \([^,}]*\).*/\1/p' <<<"$out")

@@ -67,16 +67,16 @@ static const char *sleep_check(const double *record)
 }
 
 static const transform table[] = {
-    {"celsius", 1, "Fahrenheit to Celsius, (x - 32) * 5/9 (the workshop's toCelsius)", celsius, NULL},
-    {"fahrenheit", 1, "Celsius to Fahrenheit, x * 9/5 + 32", fahrenheit, NULL},
-    {"square", 1, "x * x", square, NULL},
-    {"sqplus1", 1, "x * x + 1 (the notebook's Pool.map example)", sqplus1, NULL},
-    {"double", 1, "2 * x (the notebook's doubler)", twice, NULL},
-    {"product", 2, "a * b (the workshop's Pool.starmap example)", product, NULL},
-    {"power", 2, "x ^ n, C pow(x, n)", power, NULL},
+    {"celsius", 1, "Fahrenheit to Celsius, (x - 32) * 5/9 (the workshop's toCelsius)", celsius, NULL, 1},
+    {"fahrenheit", 1, "Celsius to Fahrenheit, x * 9/5 + 32", fahrenheit, NULL, 1},
+    {"square", 1, "x * x", square, NULL, 1},
+    {"sqplus1", 1, "x * x + 1 (the notebook's Pool.map example)", sqplus1, NULL, 1},
+    {"double", 1, "2 * x (the notebook's doubler)", twice, NULL, 1},
+    {"product", 2, "a * b (the workshop's Pool.starmap example)", product, NULL, 1},
+    {"power", 2, "x ^ n, C pow(x, n)", power, NULL, 0},
     {"sleep", 1, "waits x seconds (0..3600), returns x: the I/O-bound threads demo", sleep_for,
-     sleep_check},
-    {NULL, 0, NULL, NULL, NULL},
+     sleep_check, 0},
+    {NULL, 0, NULL, NULL, NULL, 0},
 };
 
 const transform *transform_find(const char *name)

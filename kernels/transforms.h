@@ -23,6 +23,9 @@ typedef struct {
     transform_fn fn;         ///< the batch function
     /// NULL, or a check of one record's inputs: NULL if fine, else the reason.
     const char *(*check)(const double *record);
+    /// 1: plain arithmetic, every record costs the same and its result cannot depend on the
+    /// worker: map computes it where it was read (no record crosses ranks to be balanced)
+    int uniform;
 } transform;
 
 /// The transform called `name`, or NULL.

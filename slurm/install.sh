@@ -139,6 +139,7 @@ plan() {
     for f in "$HERE"/*.sbatch "$HERE"/*.sh; do
         [ "$f" = "$HERE/install.sh" ] || plan_file 644 "$f" "$SHARE/slurm/${f##*/}"
     done
+    plan_file 755 "$HERE/mpilaunch" "$SHARE/slurm/mpilaunch"   # the launcher's dialect (common.sh)
     modulefile "$WORK/module.lua"
     plan_file 644 "$WORK/module.lua" "share/modulefiles/$PROJECT/$VERSION.lua"
     s=$(sum "$HERE/site.conf") || fail "cannot read $HERE/site.conf"

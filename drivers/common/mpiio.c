@@ -4,12 +4,20 @@
 
 #include "par.h"
 
+#include <mpi.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+_Static_assert(sizeof(MPI_File) <= sizeof(((mfile *)0)->fh), "an MPI_File fits in mfile.fh");
+
+/// The MPI handle inside an mfile.
+#define FH(f) ((MPI_File *)(void *)(f)->fh)
 
 static int io_failed;     ///< 1 once an I/O call failed on this rank
 static int io_said;       ///< 1 once that failure was printed
@@ -48,33 +56,56 @@ int mf_failed(void)
     return io_failed;
 }
 
-int mf_agree(void)
+int mf_agreed(int first)
 {
-    /* the one collective failure path: rank 0 says the lowest failing rank's line, once */
-    if (!par_fail(io_failed, io_failed && !io_said ? io_msg : NULL))
+    if (first < 0 || first == INT_MAX)
         return 0;
+    if (first == par_rank() && !io_said)
+        fprintf(stderr, "%s\n", io_msg);
     io_said = 1;
     io_failed = 1;
     return 1;
 }
 
-int mf_open(const char *path, const char *name, int amode, mfile *f, const char *what)
+int mf_agree(void)
 {
-    const int err = MPI_File_open(MPI_COMM_WORLD, path, amode, MPI_INFO_NULL, &f->fh);
+    const int me = par_rank();
+    int who = io_failed ? me : INT_MAX, first;
+    MPI_Allreduce(&who, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return mf_agreed(first);
+}
+
+int mf_open(const char *path, const char *name, int mode, mfile *f, const char *what)
+{
+    const int amode = mode == MF_WRITE ? MPI_MODE_WRONLY : MPI_MODE_RDONLY;
+    const int err = MPI_File_open(MPI_COMM_WORLD, path, amode, MPI_INFO_NULL, FH(f));
     int bad = err != MPI_SUCCESS, any;
     f->path = path;
     f->name = name ? name : path;
+    f->open = 0;
     MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    if (!any)
+    if (!any) {
+        f->open = 1;
         return 0;
+    }
     if (!bad)
-        MPI_File_close(&f->fh);
+        MPI_File_close(FH(f));
     if (par_rank() == 0)
         fprintf(stderr, "map: cannot %s '%s': %s\n", what, f->name,
                 bad ? mpi_reason(err) : "failed on another rank");
     return 1;
 }
 
+int64_t mf_size(mfile *f)
+{
+    MPI_Offset size = 0;
+    const int err = MPI_File_get_size(*FH(f), &size);
+    if (err != MPI_SUCCESS) {
+        mf_fail("read", f->name, mpi_reason(err));
+        return 0;
+    }
+    return (int64_t)size;
+}
 /// Write len bytes at off with POSIX pwrite; 0 or errno.
 static int pwrite_all(const char *path, MPI_Offset off, const char *buf, size_t len)
 {
@@ -97,46 +128,49 @@ static int pwrite_all(const char *path, MPI_Offset off, const char *buf, size_t 
     return e;
 }
 
-void mf_write(mfile *f, MPI_Offset off, const void *buf, int count, MPI_Datatype type, int coll)
+void mf_write(mfile *f, int64_t off, const void *buf, size_t len, int coll)
 {
     MPI_Status st;
-    int got = 0, size;
+    int got = 0;
+    const int count = (int)len;     /* a round's bytes: far below 2^31 */
     memset(&st, 0, sizeof st);     /* ROMIO leaves the status untouched for 0 items */
-    const int err = coll ? MPI_File_write_at_all(f->fh, off, buf, count, type, &st)
-                         : MPI_File_write_at(f->fh, off, buf, count, type, &st);
+    const int err = coll ? MPI_File_write_at_all(*FH(f), off, buf, count, MPI_BYTE, &st)
+                         : MPI_File_write_at(*FH(f), off, buf, count, MPI_BYTE, &st);
     if (err == MPI_SUCCESS && count > 0)
-        MPI_Get_count(&st, type, &got);
+        MPI_Get_count(&st, MPI_BYTE, &got);
     if ((err == MPI_SUCCESS && got == count) || io_failed)
         return;
     /* Open MPI's OMPIO reports a full disk only as a short count, ROMIO as MPI_ERR_IO: finish
      * the write with POSIX, which either completes it or says why it cannot. */
-    MPI_Type_size(type, &size);
-    const size_t done = err == MPI_SUCCESS && got > 0 ? (size_t)got * (size_t)size : 0;
-    const int e = pwrite_all(f->path, off + (MPI_Offset)done, (const char *)buf + done,
-                             (size_t)count * (size_t)size - done);
+    const size_t done = err == MPI_SUCCESS && got > 0 ? (size_t)got : 0;
+    const int e = pwrite_all(f->path, off + (MPI_Offset)done, (const char *)buf + done, len - done);
     if (e)
         mf_fail("write", f->name, strerror(e));
 }
 
-void mf_read(mfile *f, MPI_Offset off, void *buf, int count, MPI_Datatype type, int coll)
+void mf_read(mfile *f, int64_t off, void *buf, size_t len, int coll)
 {
     MPI_Status st;
     int got = 0;
+    const int count = (int)len;
     memset(&st, 0, sizeof st);
-    const int err = coll ? MPI_File_read_at_all(f->fh, off, buf, count, type, &st)
-                         : MPI_File_read_at(f->fh, off, buf, count, type, &st);
+    const int err = coll ? MPI_File_read_at_all(*FH(f), off, buf, count, MPI_BYTE, &st)
+                         : MPI_File_read_at(*FH(f), off, buf, count, MPI_BYTE, &st);
     if (err != MPI_SUCCESS)
         mf_fail("read", f->name, mpi_reason(err));
-    else if (count > 0 && (MPI_Get_count(&st, type, &got), got != count))
+    else if (count > 0 && (MPI_Get_count(&st, MPI_BYTE, &got), got != count))
         mf_fail("read", f->name, "it ended early (changed while being read?)");
 }
 
 void mf_close(mfile *f, int sync)
 {
-    int err = sync ? MPI_File_sync(f->fh) : MPI_SUCCESS;
+    if (!f->open)
+        return;
+    int err = sync ? MPI_File_sync(*FH(f)) : MPI_SUCCESS;
     if (err != MPI_SUCCESS)
         mf_fail("write", f->name, mpi_reason(err));
-    err = MPI_File_close(&f->fh);
+    err = MPI_File_close(FH(f));
+    f->open = 0;
     if (err != MPI_SUCCESS)
         mf_fail("close", f->name, mpi_reason(err));
 }

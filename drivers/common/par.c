@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hash.h"
 
@@ -167,6 +168,17 @@ static void u128_sum(void *in, void *inout, int *len, MPI_Datatype *type)
     }
 }
 
+/// Give stdout a real buffer again: MPICH's MPI_Init_thread calls setbuf(stdout, NULL), and an
+/// unbuffered stream loses a failed write's errno (ENOSPC reads as EIO at the final flush).
+/// glibc keeps the 1-byte buffer when setvbuf gets NULL, so the buffer is given explicitly.
+static void stdout_rebuffer(void)
+{
+    static char buf[1 << 20];   ///< the reports, held until the program's final flush
+
+    fflush(stdout);   /* a failure stays in ferror(stdout), seen by the program's final check */
+    setvbuf(stdout, buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof buf);
+}
+
 int par_init(int *argc, char ***argv)
 {
     int provided;
@@ -180,6 +192,7 @@ int par_init(int *argc, char ***argv)
     if (MPI_Init_thread(argc, argv, thread_level, &provided) != MPI_SUCCESS)
         return 1;
     started = 1;
+    stdout_rebuffer();
     MPI_Type_contiguous(2, MPI_UINT64_T, &u128_type);
     MPI_Type_commit(&u128_type);
     MPI_Op_create(u128_sum, 1, &u128_sum_op);
@@ -317,6 +330,14 @@ out:
     return bad;
 }
 
+/// Wait for N requests one by one: MPICH's mpi.h annotates MPI_Waitall's statuses with their
+/// count, so gcc 12 warns (-Wstringop-overflow) on MPI_STATUSES_IGNORE.
+static void wait_each(int n, MPI_Request *req)
+{
+    for (int i = 0; i < n; i++)
+        MPI_Wait(&req[i], MPI_STATUS_IGNORE);
+}
+
 void par_exchange_words(const par_words_msg *sends, int ns, par_words_msg *recvs, int nr)
 {
     /* per message: a header of the n signed word counts (tag 4t), then each array's words
@@ -344,8 +365,8 @@ void par_exchange_words(const par_words_msg *sends, int ns, par_words_msg *recvs
                       &req[nq++]);
         }
     }
-    MPI_Waitall(nq - nsend, req + nsend, MPI_STATUSES_IGNORE);
-    MPI_Waitall(nsend, req, MPI_STATUSES_IGNORE);
+    wait_each(nq - nsend, req + nsend);
+    wait_each(nsend, req);
     free(req);
 }
 
@@ -405,7 +426,14 @@ void par_library_version(char *buf, size_t len)
 
     MPI_Get_library_version(v, &n);
     v[strcspn(v, "\n,")] = '\0';      /* first line, first clause */
-    snprintf(buf, len, "%s", v);
+    /* one space between words, no "Version:" label: "Open MPI v4.1.4", "MPICH 4.0.2" */
+    size_t o = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(v, " \t\r", &save); w && o + 1 < len; w = strtok_r(NULL, " \t\r", &save))
+        if (strcmp(w, "Version:") != 0)
+            o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", w);
+    if (len && o == 0)
+        buf[0] = '\0';
 }
 
 int par_init_single(int *argc, char ***argv)

@@ -22,11 +22,11 @@ typedef struct {
     const transform *t;   ///< the transform
     const char *input;    ///< input path, or NULL for standard input (text only)
     const char *output;   ///< -o path, or NULL for standard output
-    const char *tmpdir;   ///< where intermediate record files go (shared by all ranks)
+    const char *tmpdir;   ///< --tmpdir: accepted, unused (no intermediate files any more)
     int binary;           ///< raw little-endian float64 in and out
     int dynamic;          ///< --schedule dynamic
     int64_t chunk;        ///< --chunk, 0 = default
-    const char *fmt;      ///< --format
+    const char *fmt;      ///< --format, or NULL: Python's repr
     int threads;          ///< OpenMP threads per rank
     int json;             ///< --json report (needs -o)
     int allow_nonfinite;  ///< --allow-nonfinite: nan and inf pass through
@@ -45,7 +45,10 @@ static void usage(FILE *f)
             "and writes one result per record, in input order, to OUTPUT (standard output if\n"
             "omitted).  Under mpirun the records are shared out like the workshop's\n"
             "partialPi: record i goes to worker i mod W (W = ranks x threads), or with\n"
-            "--schedule dynamic in chunks claimed from an MPI atomic counter.\n"
+            "--schedule dynamic in chunks claimed from an MPI atomic counter.  The plain\n"
+            "arithmetic transforms (every record costs the same, and its result cannot\n"
+            "depend on who computes it) run where their records are read, thread i mod T:\n"
+            "no record crosses ranks only to be balanced.\n"
             "\n"
             "  INPUT             text: one record per line (at most 65536 bytes), columns\n"
             "                    separated by spaces or a comma, '#' comments and blank\n"
@@ -54,23 +57,29 @@ static void usage(FILE *f)
             "  -o, --output F    write F under a temporary name, renamed when complete\n"
             "      --binary      raw little-endian float64 records (arity columns) in and out\n"
             "      --schedule S  cyclic (default) or dynamic (for tasks of uneven cost)\n"
-            "      --chunk N     records per rank per round (cyclic, default 262144) or per\n"
-            "                    claim (dynamic, default records/(16 ranks), 1..65536)\n"
-            "      --format FMT  printf format of one result (default %%.17g: exact round\n"
-            "                    trip; width and precision at most 100)\n"
+            "      --chunk N     a round: N binary records per rank (default 262144) or 16 x N\n"
+            "                    bytes of text per rank (default 2 MiB), held in memory;\n"
+            "                    dynamic: records per claim (default a round's records / (16\n"
+            "                    ranks), at most 65536)\n"
+            "      --format FMT  printf format of one result (width and precision at most\n"
+            "                    100; %%.17g gives map's earlier output).  Default: Python's\n"
+            "                    repr, the shortest text that reads back to the same double\n"
             "      --threads T   OpenMP threads per rank (default OMP_NUM_THREADS, else 1)\n"
-            "      --tmpdir DIR  intermediate files for text input, on a file system every\n"
-            "                    rank sees (default: OUTPUT's directory, else $TMPDIR or /tmp)\n"
+            "      --tmpdir DIR  accepted and unused: map keeps its rounds in memory and\n"
+            "                    writes no intermediate files\n"
             "      --json        one JSON object on stdout describing the run (needs -o)\n"
             "      --allow-nonfinite  accept nan and inf in the input and in the results\n"
             "      --list        the transforms: name, arity, description\n"
             "  -h, --help        this help\n"
             "      --version     the release and the build\n"
             "\n"
-            "Numbers are read as C's strtod reads them.  A value out of a double's range\n"
-            "(1e400) is refused; one that underflows becomes 0 or a subnormal.  nan and inf,\n"
-            "in the input or as a result (overflow), stop the run with FILE: record N\n"
-            "(exit 2) unless --allow-nonfinite is given; sleep refuses them always.\n"
+            "Numbers are read as C's strtod reads them (std::from_chars does the work) and\n"
+            "written as Python's repr writes them (std::to_chars).  A value out of a\n"
+            "double's range (1e400) is refused; one that underflows becomes 0 or a\n"
+            "subnormal.  nan and inf, in the input or as a result (overflow), stop the run\n"
+            "with FILE: record N (exit 2) unless --allow-nonfinite is given; sleep refuses\n"
+            "them always.  Results go out round by round: to standard output, a bad record\n"
+            "stops the run after the rounds before it.\n"
             "\n"
             "The output is written under a unique temporary name, synced to disk and renamed\n"
             "over OUTPUT only when complete: a full disk, a signal or a dead rank leaves a\n"
@@ -85,7 +94,8 @@ static void usage(FILE *f)
             "  OMP_NUM_THREADS=8 map sleep delays.txt\n"
             "\n"
             "exit status: 0 success, 1 I/O failure (map: cannot write FILE: reason), 2 usage or\n"
-            "input error, killed by the signal's status after SIGINT, SIGTERM, SIGHUP, SIGPIPE\n");
+            "input error, killed by the signal's status after SIGINT, SIGTERM, SIGHUP, SIGPIPE,\n"
+            "SIGUSR1, SIGUSR2, SIGALRM or SIGXCPU (every temporary removed first)\n");
 }
 
 /// --help on standard output (the options engine's usage).
@@ -177,7 +187,7 @@ static int parse(int argc, char **argv, map_opts *o)
                           .positionals = 1, .option = one_option, .state = &state};
     const cli_say s = {.prog = "map", .printer = o->printer};
 
-    o->fmt = "%.17g";
+    o->fmt = NULL;
     if ((why = cli_env_threads(MAX_THREADS, &o->threads)) != NULL)
         return fail(o, "invalid OMP_NUM_THREADS '%s': %s", getenv("OMP_NUM_THREADS"), why);
     if ((rc = cli_options(&s, &p, argc, argv)) != 0)
@@ -214,13 +224,11 @@ static int parse(int argc, char **argv, map_opts *o)
     return 0;
 }
 
-/* ---- files: unique temporaries every rank knows, removed on failure or signal ---- */
+/* ---- files: the output's temporary, known to every rank, removed on failure or signal ---- */
 
 /// The files of one run; the names are the same on every rank.
 typedef struct {
     outfile out;                   ///< -o: its target and temporary (made by rank 0)
-    char recs[OUTFILE_PATH_MAX];   ///< parsed text records (text input), or ""
-    char res[OUTFILE_PATH_MAX];    ///< results not written straight to out.tmp, or ""
     int stream;                    ///< 1: INPUT cannot be split (pipe, FIFO, /proc): rank 0 reads it
 } map_files;
 
@@ -234,17 +242,6 @@ static void dirname_of(const char *path, char *dir, size_t len)
         snprintf(dir, len, "/");
     else
         snprintf(dir, len, "%.*s", (int)(slash - path), path);
-}
-
-/// Create the temporary `DIR/.map-WHAT.XXXXXX` into name; 0 or errno.
-static int make_temp(const char *dir, const char *what, char *name)
-{
-    if (snprintf(name, OUTFILE_PATH_MAX, "%s/.map-%s.XXXXXX", dir, what) >= OUTFILE_PATH_MAX)
-        return ENAMETOOLONG;
-    const int e = outfile_mktemp(name);
-    if (e)
-        name[0] = '\0';
-    return e;
 }
 
 /// Rank 0: can INPUT be read in parallel parts?  Sets F->stream; 0, or 2 after a message.
@@ -273,46 +270,29 @@ static int check_input(const map_opts *o, map_files *F)
     return 0;
 }
 
-/// Rank 0: check the directories and create every temporary.  0, or 2 after a message.
+/// Rank 0: check the input and the output's directory, create the output's temporary.  0, or
+/// 2 after a message.
 static int create_files(const map_opts *o, map_files *F)
 {
-    char dir[OUTFILE_PATH_MAX], outdir[OUTFILE_PATH_MAX];
+    char outdir[OUTFILE_PATH_MAX];
     int e = check_input(o, F);
-    if (e)
+    if (e || !o->output)
         return e;
-    if (o->output) {
-        dirname_of(o->output, outdir, sizeof outdir);
-        if (access(outdir, W_OK) != 0) {
-            fprintf(stderr, "map: cannot write -o '%s': directory '%s': %s\n", o->output, outdir,
-                    strerror(errno));
-            return 2;
-        }
-        if ((e = outfile_prepare(o->output, &F->out)) != 0) {
-            fprintf(stderr, "map: cannot write -o '%s': %s\n", o->output, strerror(e));
-            return 2;
-        }
+    dirname_of(o->output, outdir, sizeof outdir);
+    if (access(outdir, W_OK) != 0) {
+        fprintf(stderr, "map: cannot write -o '%s': directory '%s': %s\n", o->output, outdir,
+                strerror(errno));
+        return 2;
     }
-    if (o->tmpdir)
-        snprintf(dir, sizeof dir, "%s", o->tmpdir);
-    else if (o->output && !F->out.in_place)
-        dirname_of(F->out.target, dir, sizeof dir);
-    else
-        snprintf(dir, sizeof dir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    e = 0;
-    if (!o->binary)
-        e = make_temp(dir, "records", F->recs);
-    if (!e && (!o->binary || !o->output || F->out.in_place))
-        e = make_temp(dir, "results", F->res);
-    if (e) {
-        fprintf(stderr, "map: cannot write temporary files in '%s' (--tmpdir): %s\n", dir,
-                strerror(e));
+    if ((e = outfile_prepare(o->output, &F->out)) != 0) {
+        fprintf(stderr, "map: cannot write -o '%s': %s\n", o->output, strerror(e));
         return 2;
     }
     return 0;
 }
 
-/// Collective: rank 0 creates the files, every rank learns their names (so that any rank
-/// interrupted by a signal removes them).  0, or 2 on every rank after rank 0's message.
+/// Collective: rank 0 creates the output's temporary, every rank learns its name (so that any
+/// rank interrupted by a signal removes it).  0, or 2 on every rank after rank 0's message.
 static int plan_files(const map_opts *o, map_files *F)
 {
     memset(F, 0, sizeof *F);
@@ -324,62 +304,36 @@ static int plan_files(const map_opts *o, map_files *F)
     F->out.in_place = par_bcast_int(F->out.in_place);
     F->stream = par_bcast_int(F->stream);
     par_bcast_text(F->out.tmp, sizeof F->out.tmp);
-    par_bcast_text(F->recs, sizeof F->recs);
-    par_bcast_text(F->res, sizeof F->res);
-    if (par_rank() != 0) {
-        const char *names[] = {F->out.tmp, F->recs, F->res};
-        for (int i = 0; i < 3; i++)
-            if (names[i][0])
-                cleanup_add(names[i]);
-    }
+    if (par_rank() != 0 && F->out.tmp[0])
+        cleanup_add(F->out.tmp);
     return 0;
 }
 
-/// Rank 0: the descriptor results are streamed to (standard output, or -o in place).
-static int open_sink(const map_opts *o, map_files *F, const char **name)
-{
-    *name = o->output ? o->output : "standard output";
-    if (par_rank() != 0 || !o->output)
-        return STDOUT_FILENO;
-    const int fd = outfile_open(&F->out);
-    if (fd < 0)
-        mf_fail("write", o->output, strerror(errno));
-    return fd;
-}
-
 /// Every pass of a run; 0, 1 (I/O failure) or 2 (bad input), the same on every rank.
-static int run_passes(const map_opts *o, map_job *job, map_files *F, int64_t *n)
+static int run_passes(const map_opts *o, const map_job *job, map_files *F, int64_t *n)
 {
-    const char *final = o->output && !F->out.in_place ? F->out.tmp : NULL;
-    const char *sink_name = NULL;
-    int rc, fd = -1;
-    job->sync_path = final;
-    if (o->binary) {
-        rc = mapio_binary_records(job, o->input, n);
-        if (!rc)
-            rc = mapio_engine(job, o->input, final ? final : F->res, *n, 1);
-        if (!rc && !final) {
-            fd = open_sink(o, F, &sink_name);
-            rc = mapio_records_to_fd(F->res, *n, fd, sink_name);
-        }
-    } else {
-        rc = mapio_text_to_records(job, o->input, F->stream, F->recs, n);
-        if (!rc)
-            rc = mapio_engine(job, F->recs, F->res, *n, 0);
-        if (!rc && !final)
-            fd = open_sink(o, F, &sink_name);
-        if (!rc)
-            rc = mapio_records_to_text(job, F->res, final, fd, sink_name, *n);
+    map_sink sink = {.name = o->output ? o->output : "standard output", .fd = -1};
+    if (o->output && !F->out.in_place) {      /* the temporary, every rank writes its part */
+        sink.path = F->out.tmp;
+        sink.sync = 1;
+    } else if (par_rank() == 0) {             /* rank 0 writes to stdout, a device, a FIFO */
+        sink.fd = o->output ? outfile_open(&F->out) : STDOUT_FILENO;
+        if (sink.fd < 0)
+            mf_fail("write", o->output, strerror(errno));
     }
-    if (fd >= 0 && fd != STDOUT_FILENO && par_rank() == 0) { /* -o in place: device, FIFO */
-        const int e = outfile_close(fd);
+    int rc = mf_agree();
+    if (!rc)
+        rc = o->binary ? mapio_binary(job, o->input, &sink, n)
+                       : mapio_text(job, o->input, F->stream, &sink, n);
+    if (sink.fd >= 0 && sink.fd != STDOUT_FILENO) { /* -o in place: device, FIFO */
+        const int e = outfile_close(sink.fd);
         if (e)
             mf_fail("write", o->output, strerror(e));
     }
     return mf_agree() ? 1 : rc;
 }
 
-/// Rank 0: publish the output (rename over -o) and remove the intermediates; rc after it.
+/// Rank 0: publish the output (rename over -o), or remove its temporary; rc after it.
 static int publish(const map_opts *o, map_files *F, int rc)
 {
     if (!rc && o->output) {
@@ -391,12 +345,6 @@ static int publish(const map_opts *o, map_files *F, int rc)
     }
     if (rc)
         outfile_discard(&F->out);
-    const char *names[] = {F->recs, F->res};
-    for (int i = 0; i < 2; i++)
-        if (names[i][0]) {
-            unlink(names[i]);
-            cleanup_forget(names[i]);
-        }
     return rc;
 }
 
@@ -440,8 +388,10 @@ static int agree_threads(const map_opts *o)
 
 int main(int argc, char **argv)
 {
+    stop_install();                           /* first: signals while MPI starts clean up */
     map_opts o = {.printer = par_launch_rank() == 0};
     int rc = parse(argc, argv, &o);
+    stop_settle();
     /* --help or --list shown: an MPMD launch's other programs hear of it in the start-up
      * agreement (else they wait in MPI start-up for ever) */
     if (rc < 0 && par_launch_size() > 1 &&
@@ -461,12 +411,9 @@ int main(int argc, char **argv)
         par_finalize();
         return rc;
     }
-    map_job job = {.t = o.t, .threads = o.threads, .dynamic = o.dynamic, .chunk = o.chunk,
-                   .fmt = o.fmt, .name = o.input ? o.input : "stdin",
-                   .allow_nonfinite = o.allow_nonfinite,
-                   /* temporaries beside the output: a full disk is said as the output's */
-                   .out_name = o.output,
-                   .tmp_name = o.output && !o.tmpdir && !F.out.in_place ? o.output : NULL};
+    const map_job job = {.t = o.t, .threads = o.threads, .dynamic = o.dynamic, .chunk = o.chunk,
+                         .fmt = o.fmt, .name = o.input ? o.input : "stdin",
+                         .allow_nonfinite = o.allow_nonfinite};
     int64_t n = 0;
     const double t0 = par_wtime();
     rc = run_passes(&o, &job, &F, &n);
@@ -481,9 +428,7 @@ int main(int argc, char **argv)
     rc = par_bcast_int(rc);
     if (rc)
         cleanup_now();                        /* whatever is left: rank 0's are gone already */
-    const char *names[] = {F.out.tmp, F.recs, F.res};
-    for (int i = 0; i < 3; i++)
-        cleanup_forget(names[i]);
+    cleanup_forget(F.out.tmp);
     par_finalize();
     return rc;
 }

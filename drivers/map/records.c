@@ -1,67 +1,67 @@
-/* records.c - strict parsing of text records and validation of user output formats. */
+/* records.c - strict parsing of text records (numconv: from_chars), validation of user output formats. */
 #include "records.h"
 
-#include <ctype.h>
-#include <errno.h>
+#include "numconv.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/// Is c a separator's white space (the C locale's isspace)?
+static int is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/// Does c end a field: white space, a comma, or a comment's '#'?
+static int ends_field(char c)
+{
+    return is_space(c) || c == ',' || c == '#';
+}
+
 line_kind records_parse_line(const char *line, size_t len, int arity, double *out,
                              char *why, size_t whylen)
 {
-    char buf[512];
-    const char *p, *end;
     int n = 0;
-
     if (len && line[len - 1] == '\r')
         len--;
-    const char *hash = memchr(line, '#', len);
-    if (hash)
-        len = (size_t)(hash - line);
-    if (len >= sizeof buf) {
-        snprintf(why, whylen, "record longer than %zu characters", sizeof buf - 1);
-        return LINE_BAD;
-    }
-    memcpy(buf, line, len);
-    buf[len] = '\0';
-    p = buf;
-    end = buf + len;
-    while (p < end && isspace((unsigned char)*p))
+    /* '#' ends the record where a field could start or end (no number contains one) */
+    const char *p = line, *end = line + len;
+    while (p < end && is_space(*p))
         p++;
-    if (p == end)
+    if (p == end || *p == '#')
         return LINE_SKIP;
-    for (;;) {
-        char *stop;
-        if (p == end || *p == ',') {
+    for (;;) {                               /* in place: no copy, no limit but the record's */
+        if (p == end || *p == ',' || *p == '#') {
             snprintf(why, whylen, "empty field (column %d)", n + 1);
             return LINE_BAD;
         }
-        errno = 0;
-        const double v = strtod(p, &stop);
-        const size_t w = strcspn(p, " \t,");
-        if (stop == p || (*stop && !isspace((unsigned char)*stop) && *stop != ',')) {
+        const numconv_read r = numconv_parse(p, end);
+        size_t w = 0;
+        while (p + w < end && !ends_field(p[w]))
+            w++;
+        if (r.end == p || (r.end < end && !ends_field(*r.end))) {
             snprintf(why, whylen, "not a number '%.*s' (column %d)", (int)(w > 40 ? 40 : w), p,
                      n + 1);
             return LINE_BAD;
         }
-        if (errno == ERANGE && isinf(v)) {   /* underflow to 0 or a subnormal is accepted */
+        if (r.overflow) {                    /* underflow to 0 or a subnormal is accepted */
             snprintf(why, whylen, "out of range for a double '%.*s' (column %d)",
                      (int)(w > 40 ? 40 : w), p, n + 1);
             return LINE_BAD;
         }
         if (n < arity)
-            out[n] = v;
+            out[n] = r.value;
         n++;
-        p = stop;
-        while (p < end && isspace((unsigned char)*p))
+        p = r.end;
+        while (p < end && is_space(*p))
             p++;
-        if (p == end)
+        if (p == end || *p == '#')
             break;
         if (*p == ',') {                    /* one comma, with any spaces around it */
             p++;
-            while (p < end && isspace((unsigned char)*p))
+            while (p < end && is_space(*p))
                 p++;
         }
     }

@@ -296,7 +296,7 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
         if (o->ckpt.path[0])
             ckpt_print(&o->ckpt, &ck, bbp_hex_terms(d));
     }
-    ckpt_finish(&o->ckpt);
+    ckpt_finish(&o->ckpt, &ck, c);
     if (!s->pass)
         fprintf(stderr, "%s: no hex digit is guaranteed at position %lld\n", c->prog,
                 (long long)o->hex_at);

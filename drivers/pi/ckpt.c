@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
 #include "par.h"
+#include "report.h"
 
 /* The file: text lines "key value", the last one a 64-bit FNV-1a hash of every byte before
  * it.  Small (under 1 KiB), read whole, written whole by rank 0 through outfile (temporary,
@@ -68,7 +70,7 @@ int ckpt_check(const pi_common *c, const ckpt_opts *k)
     if (k->path[0] && c->repeat > 1)
         return pi_usage_error(c, "--repeat %d cannot be combined with --checkpoint", c->repeat);
     if (k->path[0])                 /* already now: a signal while MPI starts is not lost */
-        cleanup_catch_stop();
+        stop_catch();
     return 0;
 }
 
@@ -80,6 +82,8 @@ void ckpt_usage(void)
            "                    exit status 75; the same command with FILE resumes, on any\n"
            "                    ranks x threads layout, and prints exactly the result of\n"
            "                    an uninterrupted run; FILE is removed when the run is done\n"
+           "                    (a symlink: its target); while a run uses FILE it holds a\n"
+           "                    lock on FILE.lock and another run on FILE is refused\n"
            "      --checkpoint-every S\n"
            "                    seconds between saves (default 300; 0: after every step)\n"
            "      --keep-checkpoint\n"
@@ -128,19 +132,43 @@ static size_t format_file(const ckpt_run_id *id, int64_t done, fx_u128 total, ch
     return (size_t)len;
 }
 
-/// Rank 0: write the checkpoint atomically.  0 or an errno (the previous file intact).
-static int save_file(const char *path, const char *buf, size_t len)
+/// Test-only hook: PI_TEST_SAVE_DELAY seconds (at most 60) between writing a checkpoint's
+/// temporary and renaming it, so that tests can kill rank 0 inside a save.
+static void test_save_delay(void)
 {
-    outfile of;
-    int e = outfile_prepare(path, &of);
-    if (e)
-        return e;
-    if (of.in_place) {              /* a device or FIFO could never be resumed from */
+    const char *v = getenv("PI_TEST_SAVE_DELAY");
+    double s = v ? strtod(v, NULL) : 0;
+    if (!(s > 0))
+        return;
+    s = s < 60 ? s : 60;
+    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        continue;
+}
+
+/// Rank 0: write the checkpoint atomically through the run's temporary.  A peer stopped by a
+/// signal removes that temporary (it cannot know whether rank 0 is alive): then, ENOENT, it
+/// is written again.  0 or an errno (the previous file intact).
+static int save_file(const ckpt_result *r, const char *buf, size_t len)
+{
+    int e = ENOENT;
+    for (int attempt = 0; attempt < 3 && e == ENOENT; attempt++) {
+        outfile of = r->file;       /* publishing consumes the temporary's name */
+        if ((e = outfile_create(&of)) != 0)
+            return e;
+        const int fd = outfile_open(&of);
+        e = fd < 0 ? errno : outfile_write_all(fd, buf, len);
+        if (fd >= 0) {
+            const int c = outfile_close(fd);
+            e = e ? e : c;
+        }
+        if (!e) {
+            test_save_delay();
+            e = outfile_publish(&of);
+        }
         outfile_discard(&of);
-        return EINVAL;
     }
-    const struct iovec whole = {(void *)buf, len};
-    return outfile_store(&of, &whole, 1);
+    return e;
 }
 
 /// Split the file text into the values of keys[0..NKEYS-1]; the text must hold exactly those
@@ -223,13 +251,13 @@ static const char *check_text(char *text, char v[NKEYS][VAL_MAX])
 /// Rank 0: the state FILE holds for this run (0 and 0 without a file).  0, or 2 after saying
 /// why FILE cannot be resumed from.
 static int load_state(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c,
-                      int64_t *done, fx_u128 *total)
+                      const char *target, int64_t *done, fx_u128 *total)
 {
     char text[FILE_MAX + 1], v[NKEYS][VAL_MAX], want[NID][VAL_MAX], *end;
     const int64_t nseg = segments(id->n);
     *done = 0;
     *total = 0;
-    const int rc = read_file(c, k->path, text);
+    const int rc = read_file(c, target, text);
     if (rc)
         return rc < 0 ? 0 : rc;
     const char *why = check_text(text, v);
@@ -259,9 +287,44 @@ static int load_state(const ckpt_opts *k, const ckpt_run_id *id, const pi_common
     return 0;
 }
 
-/// Collective: the state to start from, as rank 0 read it.  0, or 2 (said) on every rank.
-static int load(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, int64_t *done,
-                fx_u128 *total)
+/// Rank 0: resolve FILE once, lock it for this run, read its state, choose the saves'
+/// temporary.  0, or 1 or 2 after saying why (FILE unlocked again).
+static int open_file(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c,
+                     ckpt_result *r, int64_t *done, fx_u128 *total)
+{
+    char holder[320], target[OUTFILE_PATH_MAX];
+    *done = 0;
+    *total = 0;
+    int e = outfile_resolve(k->path, target), rc = 0;
+    if (!e && (e = outfile_lock_take(target, &r->lock, holder, sizeof holder)) == EAGAIN)
+        return pi_usage_error(c, "checkpoint %s is in use by another run (%s): wait for it to "
+                              "end or give another --checkpoint FILE", k->path, holder);
+    if (e == ENOLCK || e == EOPNOTSUPP || e == ENOSYS) {  /* a file system without locks */
+        fprintf(stderr, "%s: warning: cannot lock checkpoint %s (%s): another run on it "
+                "would not be refused\n", c->prog, k->path, strerror(e));
+        e = 0;
+    }
+    if (!e && outfile_sweep(target, holder, sizeof holder) > 0) /* the lock is ours: no writer */
+        fprintf(stderr, "%s: note: removed %s, left by a run that died while saving\n",
+                c->prog, holder);
+    if (!e && !(rc = load_state(k, id, c, target, done, total)))
+        e = outfile_plan(target, &r->file);
+    if (!rc && !e && r->file.in_place)
+        e = EINVAL;                 /* a device or FIFO could never be resumed from */
+    if (e && !rc) {
+        fprintf(stderr, "%s: cannot write checkpoint %s: %s\n", c->prog, k->path,
+                e == EINVAL ? "not a regular file" : strerror(e));
+        rc = 1;
+    }
+    if (rc)
+        outfile_lock_release(&r->lock);
+    return rc;
+}
+
+/// Collective: the state to start from, as rank 0 read it; every rank registers the saves'
+/// temporary.  0, or 1 or 2 (said) on every rank.
+static int load(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt_result *r,
+                int64_t *done, fx_u128 *total)
 {
     struct {
         int64_t rc, done;
@@ -269,35 +332,36 @@ static int load(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, i
     } st = {0, 0, 0, 0};
     if (par_rank() == 0) {
         fx_u128 t;
-        st.rc = load_state(k, id, c, &st.done, &t);
+        st.rc = open_file(k, id, c, r, &st.done, &t);
         st.hi = (uint64_t)(t >> 64);
         st.lo = (uint64_t)t;
     }
     par_bcast_text((char *)&st, sizeof st);
     *done = st.done;
     *total = ((fx_u128)st.hi << 64) | st.lo;
-    return (int)st.rc;
+    if (st.rc)
+        return (int)st.rc;
+    par_bcast_text(r->file.tmp, sizeof r->file.tmp);
+    if (par_rank() != 0 && cleanup_add_peer(r->file.tmp) != 0)
+        fprintf(stderr, "%s: warning: too many temporaries to remember %s\n", c->prog,
+                r->file.tmp);
+    return 0;
 }
 
 /// Collective: rank 0 saves (done segments, total).  0, or 1 on every rank after rank 0 said
 /// why (the previous file is then intact).
-static int save(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, int64_t done,
-                fx_u128 total)
+static int save(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c,
+                const ckpt_result *r, int64_t done, fx_u128 total)
 {
     int e = 0;
     if (par_rank() == 0) {
         char buf[FILE_MAX];
-        e = save_file(k->path, buf, format_file(id, done, total, buf));
+        e = save_file(r, buf, format_file(id, done, total, buf));
         if (e)
             fprintf(stderr, "%s: cannot write checkpoint %s: %s\n", c->prog, k->path,
                     e == EINVAL ? "not a regular file" : strerror(e));
     }
     return par_bcast_int(e != 0);
-}
-
-static const char *signal_name(int sig)
-{
-    return sig == SIGUSR1 ? "SIGUSR1" : sig == SIGTERM ? "SIGTERM" : "SIGINT";
 }
 
 /// The next step's length in segments that this rank proposes, after one of m took dt s.
@@ -314,21 +378,18 @@ static fx_u128 reduce(const ckpt_run_id *id, fx_u128 t)
     return id->mod_bits ? t & (((fx_u128)1 << id->mod_bits) - 1) : t;
 }
 
-int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt_span_fn fn,
-             const void *ctx, ckpt_result *r)
+/// Collective: walk the segments from seg (total so far base) to the end or a stop; the
+/// status of ckpt_run.
+static int walk(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt_span_fn fn,
+                const void *ctx, ckpt_result *r, int64_t seg, fx_u128 base)
 {
     const int64_t n = id->n, nseg = segments(n);
-    int64_t seg, m = 1;
-    fx_u128 base, local = 0;
+    int64_t m = 1;
+    fx_u128 local = 0;
 
-    cleanup_catch_stop();           /* SIGINT, SIGTERM, SIGUSR1 now only set a flag */
-    memset(r, 0, sizeof *r);
-    const int rc = load(k, id, c, &seg, &base);
-    if (rc)
-        return rc;
     r->resumed_from = seg < nseg ? seg * CKPT_SEGMENT : n;
     if (seg == 0) {                 /* a fresh start: FILE must be writable before any work */
-        if (save(k, id, c, 0, 0))
+        if (save(k, id, c, r, 0, 0))
             return 1;
         r->saves++;
     }
@@ -344,14 +405,13 @@ int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt
         if (seg == nseg)
             break;
         /* one reduction decides for all: a signal anywhere, rank 0's save clock, the step */
-        int64_t f[3] = {cleanup_stop_signal(),
-                        par_rank() == 0 && par_wtime() - last_save >= k->every,
+        int64_t f[3] = {stop_signal(), par_rank() == 0 && par_wtime() - last_save >= k->every,
                         -next_step(m, dt, nseg)};
         par_max_i64_array(f, 3);
         m = -f[2];
         if (!f[0] && !f[1])
             continue;
-        if (save(k, id, c, seg, reduce(id, base + par_sum_u128(local))))
+        if (save(k, id, c, r, seg, reduce(id, base + par_sum_u128(local))))
             return 1;
         r->saves++;
         last_save = par_wtime();
@@ -359,7 +419,7 @@ int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt
             if (c->printer)
                 fprintf(stderr, "%s: stopped by %s: checkpoint saved in %s at %.1f%% (%" PRId64
                         " of %" PRId64 " done); run the same command again to resume\n",
-                        c->prog, signal_name((int)f[0]), k->path,
+                        c->prog, stop_signal_name((int)f[0]), k->path,
                         100.0 * (double)(seg * CKPT_SEGMENT) / (double)n, seg * CKPT_SEGMENT, n);
             return CKPT_EXIT_STOPPED;
         }
@@ -368,27 +428,48 @@ int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt
     r->computed = n - r->resumed_from;
     r->total = reduce(id, base + par_sum_u128(local));
     if (k->keep && r->computed > 0) {
-        if (save(k, id, c, nseg, r->total))
+        if (save(k, id, c, r, nseg, r->total))
             return 1;
         r->saves++;
     }
     return 0;
 }
 
-static char finished[OUTFILE_PATH_MAX]; ///< a finished run's checkpoint, removed at the end
-
-void ckpt_finish(const ckpt_opts *k)
+int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt_span_fn fn,
+             const void *ctx, ckpt_result *r)
 {
-    if (k->path[0] && !k->keep && par_rank() == 0)
-        strcpy(finished, k->path);
+    int64_t seg;
+    fx_u128 base;
+
+    stop_catch();                   /* SIGINT, SIGTERM, SIGUSR1 only ask to stop */
+    memset(r, 0, sizeof *r);
+    r->lock.fd = -1;
+    int rc = load(k, id, c, r, &seg, &base);
+    if (!rc)
+        rc = walk(k, id, c, fn, ctx, r, seg, base);
+    if (par_rank() != 0)
+        cleanup_forget(r->file.tmp); /* rank 0 renamed or removed it by now */
+    else if (rc)
+        outfile_lock_release(&r->lock);
+    return rc;
 }
 
-void ckpt_remove_finished(const char *prog)
+/// 1 if FILE (as given) is a symlink, so that what is written and removed is its target.
+static int is_link(const ckpt_opts *k, const ckpt_result *r)
 {
-    if (finished[0] && unlink(finished) != 0 && errno != ENOENT)
+    return r->file.target[0] && strcmp(r->file.target, k->path) != 0;
+}
+
+void ckpt_finish(const ckpt_opts *k, ckpt_result *r, const pi_common *c)
+{
+    if (!k->path[0] || !r->file.target[0])
+        return;
+    /* the result is out (written, not only buffered) before the checkpoint goes */
+    if (!k->keep && report_write_stdout("", 0) == 0 && unlink(r->file.target) != 0 &&
+        errno != ENOENT)
         fprintf(stderr, "%s: warning: cannot remove the finished run's checkpoint %s: %s\n",
-                prog, finished, strerror(errno));
-    finished[0] = '\0';
+                c->prog, r->file.target, strerror(errno));
+    outfile_lock_release(&r->lock);
 }
 
 void ckpt_print(const ckpt_opts *k, const ckpt_result *r, int64_t n)
@@ -398,13 +479,17 @@ void ckpt_print(const ckpt_opts *k, const ckpt_result *r, int64_t n)
         printf("resumed at %.1f%%", 100.0 * (double)r->resumed_from / (double)n);
     else
         printf("fresh start");
-    printf(", %d save%s, %s\n", r->saves, r->saves == 1 ? "" : "s", k->keep ? "kept" : "removed");
+    printf(", %d save%s, %s", r->saves, r->saves == 1 ? "" : "s", k->keep ? "kept" : "removed");
+    if (is_link(k, r))
+        printf(" %s (the file the link points to; the link stays)", r->file.target);
+    printf("\n");
 }
 
 void ckpt_json(json_out *j, const ckpt_opts *k, const ckpt_result *r)
 {
     json_begin_obj(j, "checkpoint");
     json_str(j, "file", k->path);
+    json_str(j, "target", r->file.target);
     json_int(j, "resumed_from", r->resumed_from);
     json_int(j, "computed", r->computed);
     json_int(j, "saves", r->saves);

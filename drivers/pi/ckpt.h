@@ -51,13 +51,17 @@ typedef struct {
 /// This rank's exact sum over the global indices [lo, hi); every rank calls it together.
 typedef fx_u128 (*ckpt_span_fn)(const void *ctx, int64_t lo, int64_t hi);
 
-/// What a checkpointed run did.
+/// What a checkpointed run did, and what it holds until ckpt_finish (the caller owns it).
 typedef struct {
     fx_u128 total;        ///< exact total over all n indices (every rank)
     int64_t resumed_from; ///< indices done before this run (0: a fresh start)
     int64_t computed;     ///< indices this run computed
     int saves;            ///< checkpoints this run wrote
     double seconds;       ///< wall time of this run's computing (slowest rank)
+    outfile file;         ///< FILE resolved once (symlinks: the target is read, written and
+                          ///< removed) and the temporary every save goes through, whose name
+                          ///< every rank knows and removes if a signal stops it
+    outfile_lock lock;    ///< rank 0: FILE's lock (FILE.lock), held until ckpt_finish
 } ckpt_result;
 
 /// Long options of the checkpoint; put them before PI_COMMON_LONGOPTS.
@@ -74,25 +78,24 @@ int ckpt_option(const pi_common *c, int opt, const char *arg, ckpt_opts *k);
 
 /// After parsing: the combinations refused (--checkpoint-every without --checkpoint,
 /// --repeat with it).  0 or 2 (said).  With --checkpoint, SIGINT, SIGTERM and SIGUSR1 only
-/// ask the run to stop from now on (cleanup_catch_stop).
+/// ask the run to stop, also one that came before (stop_catch).
 int ckpt_check(const pi_common *c, const ckpt_opts *k);
 
 /// The checkpoint options' lines for a method's --help.
 void ckpt_usage(void);
 
-/// Run n indices through fn with checkpoints (collective).  0: done, r filled; 75: stopped by
-/// a signal, checkpoint saved, said; 1: a checkpoint could not be written (said, the previous
-/// one intact); 2: FILE is another run's, corrupt or truncated (said).  Same on every rank.
+/// Run n indices through fn with checkpoints (collective).  Rank 0 locks FILE for this run
+/// first.  0: done, r filled, FILE still locked (ckpt_finish); 75: stopped by a signal,
+/// checkpoint saved, said; 1: a checkpoint could not be written (said, the previous one
+/// intact); 2: FILE is another run's, in use by one, corrupt or truncated (said).  Same on
+/// every rank.
 int ckpt_run(const ckpt_opts *k, const ckpt_run_id *id, const pi_common *c, ckpt_span_fn fn,
              const void *ctx, ckpt_result *r);
 
-/// The run is done and reported: FILE is to be removed (unless --keep-checkpoint) once the
-/// report is out (ckpt_remove_finished).
-void ckpt_finish(const ckpt_opts *k);
-
-/// At the very end, after standard output was written: remove the finished run's checkpoint
-/// (a warning if it cannot be).  Nothing if no run finished with one.
-void ckpt_remove_finished(const char *prog);
+/// Rank 0, the run done and reported: once standard output is written, remove the checkpoint
+/// (what was written: a symlink's target; unless --keep-checkpoint; a warning if it cannot
+/// be), then release FILE's lock.  Nothing without --checkpoint.
+void ckpt_finish(const ckpt_opts *k, ckpt_result *r, const pi_common *c);
 
 /// The report line about the checkpoint (text).
 void ckpt_print(const ckpt_opts *k, const ckpt_result *r, int64_t n);

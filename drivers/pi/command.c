@@ -37,7 +37,10 @@ void pi_print_usage(FILE *f)
             "  mpirun -np 2 pi all\n"
             "\n"
             "exit status: 0 success, 1 self-check or runtime failure, 2 usage error,\n"
-            "75 stopped by a signal after saving --checkpoint FILE (run again to resume)\n");
+            "75 stopped by a signal after saving --checkpoint FILE (run again to resume);\n"
+            "killed by the signal's status after SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGUSR1,\n"
+            "SIGUSR2, SIGALRM or SIGXCPU (every temporary removed first; with --checkpoint\n"
+            "SIGINT, SIGTERM and SIGUSR1 save and exit 75 instead)\n");
 }
 
 /// The method or other command called name, NULL if none.

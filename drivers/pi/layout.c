@@ -28,8 +28,10 @@ pi_layout pi_find_layout(pi_common *c, int *same_threads)
     /* Warn when binding, not the machine, leaves threads without cores. */
     if (L.cpus > 0 && L.cpus < c->threads && L.cpus < affinity_online_cpus() && c->printer)
         fprintf(stderr, "%s: warning: a rank may run on only %d CPU%s but has %d threads; "
-                        "with mpirun use --map-by slot:PE=%d (or --bind-to none)\n",
-                c->prog, L.cpus, L.cpus == 1 ? "" : "s", c->threads, c->threads);
+                        "give it %d cores (Open MPI: mpirun --map-by slot:PE=%d; MPICH: mpiexec "
+                        "-bind-to core:%d) or no binding (--bind-to none; -bind-to none)\n",
+                c->prog, L.cpus, L.cpus == 1 ? "" : "s", c->threads, c->threads, c->threads,
+                c->threads);
     *same_threads = tmin == tmax;
     if (tmin != tmax)
         pi_usage_error(c, "ranks disagree on the thread count (%d to %d): set "

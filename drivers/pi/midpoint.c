@@ -150,7 +150,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
         if (o->ckpt.path[0])
             ckpt_print(&o->ckpt, &ck, o->steps);
     }
-    ckpt_finish(&o->ckpt);
+    ckpt_finish(&o->ckpt, &ck, c);
     if (!s->pass)
         fprintf(stderr, "%s: self-check FAILED: |error| %.3e > bound %.3e\n", c->prog,
                 s->abs_error, s->error_bound);

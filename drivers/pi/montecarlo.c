@@ -293,7 +293,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
         json_mc(o, c, L, s, &job, &ck, &st, median);
     else
         print_mc(o, c, L, s, &job, &ck, &st, median);
-    ckpt_finish(&o->ckpt);
+    ckpt_finish(&o->ckpt, &ck, c);
     if (!s->pass)
         fprintf(stderr, "%s: self-check FAILED: estimate is %.2f sigma from pi (limit %.3g)\n",
                 c->prog, fabs(st.sigmas), 6 * pi_check_scale());

@@ -65,8 +65,9 @@ static void usage(void)
            "  --increments N  per worker, 1 to 1e12 (default 1e6)\n"
            "  --variants L    comma-separated subset of unsafe,lock,atomic,rma (default all)\n"
            "  --threads T     OpenMP threads per rank (default OMP_NUM_THREADS, else 2: a race\n"
-           "                  needs two threads; give each thread its own core with mpirun\n"
-           "                  --bind-to none or --map-by slot:PE=T)\n"
+           "                  needs two threads; give each thread its own core: Open MPI\n"
+           "                  mpirun --bind-to none or --map-by slot:PE=T, MPICH mpiexec\n"
+           "                  -bind-to none or -bind-to core:T)\n"
            "  --json          {\"lesson\":\"counter\",\"expected\":E,\"variants\":[{\"name\":...,\n"
            "                  \"final\":F,\"lost\":L,\"ns_per_increment\":X,\"tries\":K}, ...]};\n"
            "                  unsafe also \"race_seconds\" (all its runs) and, if it lost\n"
@@ -259,7 +260,8 @@ static int note_cpus(const ws_ctx *x, const ws_opts *o)
     if (x->printer && !o->json && o->threads > 1 && cmin > 0 && cmin < o->threads &&
         cmin < affinity_online_cpus())
         fprintf(stderr, "%s: note: a rank may run on only %d CPU%s for its %d threads: they "
-                        "take turns, so unsafe loses fewer updates (mpirun --bind-to none)\n",
+                        "take turns, so unsafe loses fewer updates (Open MPI: mpirun "
+                        "--bind-to none; MPICH: mpiexec -bind-to none)\n",
                 x->prog, cmin, cmin == 1 ? "" : "s", o->threads);
     return cmin;
 }

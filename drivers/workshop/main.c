@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "outfile.h"
 #include "par.h"
 
 /*
@@ -48,12 +49,14 @@ int main(int argc, char **argv)
     const ws_lesson *L = NULL;
     ws_opts o;
 
+    stop_install();               /* first: the one table of stop signals (outfile.h) */
     memset(&o, 0, sizeof o);
     /* The report is held in one buffer and flushed at the end, where a failure to write
      * it is seen with its reason. */
     if (x.printer)
         setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     const int verdict = ws_parse(&x, &o, &L, argc, argv);
+    stop_settle();
     if (verdict == 2 && x.printer)
         fprintf(stderr, "%s\n", x.msg);
     if (verdict && par_launch_size() == 1)

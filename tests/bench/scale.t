@@ -8,6 +8,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 SCALE=$TOP/bench/scale
+export PI_BIN=$BIN              # the programs under test (a second build: BIN=...)
 cores=$(env -u OMP_NUM_THREADS nproc)
 
 # rec METHOD N RANKS THREADS SECONDS CPUS [CHECK]: a pi --json record with these values
@@ -319,12 +320,12 @@ ok $? "--help shows examples"
 
 # --- pi --json "cpus": what the scaling study marks oversubscription by -------------------------
 cpus() { mpi "$@" 2>/dev/null | jfield cpus; }
-[ "$(cpus 1 --bind-to core "$PI" midpoint -n 1e5 --threads 2 --json)" = 1 ] &&
-    [ "$(cpus 3 --bind-to none "$PI" midpoint -n 1e5 --json)" = "$cores" ] && [ "$("$PI" midpoint -n 1e5 --json | jfield cpus)" = "$cores" ]
+[ "$(cpus 1 --bind 1 "$PI" midpoint -n 1e5 --threads 2 --json)" = 1 ] &&
+    [ "$(cpus 3 --bind none "$PI" midpoint -n 1e5 --json)" = "$cores" ] && [ "$("$PI" midpoint -n 1e5 --json | jfield cpus)" = "$cores" ]
 ok $? "pi --json cpus: 1 for a rank bound to one core, $cores unbound (union over the host's ranks)"
 if [ "$cores" -ge 2 ]; then
-    [ "$(cpus 1 --map-by slot:PE=2 "$PI" midpoint -n 1e5 --threads 2 --json)" = 2 ] &&
-        [ "$(cpus 2 --bind-to core "$PI" midpoint -n 1e5 --json)" = 2 ]
+    [ "$(cpus 1 --bind 2 "$PI" midpoint -n 1e5 --threads 2 --json)" = 2 ] &&
+        [ "$(cpus 2 --bind 1 "$PI" midpoint -n 1e5 --json)" = 2 ]
     ok $? "pi --json cpus: 2 for one rank with PE=2, and for two ranks bound to a core each"
 fi
 done_testing

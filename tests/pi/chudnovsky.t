@@ -119,7 +119,7 @@ fi
 
 # a signal mid-run: non-zero, the previous file intact, no temporary
 echo "previous output" >pi.txt
-timeout --foreground 120 "$MPIRUN" --oversubscribe -np 2 "$PI" chudnovsky --digits 1e7 -o pi.txt >out 2>err &
+timeout --foreground 120 "$MPILAUNCH" --oversubscribe -np 2 "$PI" chudnovsky --digits 1e7 -o pi.txt >out 2>err &
 job=$!
 for _ in $(seq 200); do [ -n "$(temps .)" ] && break; sleep 0.05; done
 sleep 0.5
@@ -127,6 +127,8 @@ kill -TERM "$job"
 wait "$job"
 rc=$?
 for _ in $(seq 50); do [ -z "$(temps .)" ] && break; sleep 0.1; done
+[ $rc -eq 0 ] && [ "$(cat pi.txt)" = "previous output" ] && [ -z "$(temps .)" ] &&
+    tap_todo=$(hydra_todo "may exit 0 after forwarding SIGTERM though the ranks were stopped")
 [ $rc -ne 0 ] && [ "$(cat pi.txt)" = "previous output" ] && [ -z "$(temps .)" ]
 ok $? "SIGTERM to mpirun mid-run: exit $rc, previous file intact, no temporary"
 

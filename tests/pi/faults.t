@@ -39,12 +39,12 @@ if [ "$mounted" = yes ]; then
     [ $rc -eq 1 ] && one_line_says err.txt "map: cannot write $small/out.txt: No space left on device" &&
         same_as_before "$small/out.txt" && [ -z "$(temps "$small")" ] && [ -z "$(temps "$tmp")" ]
     ok $? "np=2 text output alone on the full disk (--tmpdir elsewhere): exit $rc, intact, no temporaries in either place"
-    # intermediates on the full disk, output elsewhere: the temporary is named
+    # --tmpdir on the small disk, output elsewhere: map keeps its rounds in memory (issue 21),
+    # so nothing goes there and the run completes
     mpi 2 "$MAP" celsius in.txt -o "$tmp/o.txt" --tmpdir "$small" >std.out 2>err.txt
     rc=$?
-    [ $rc -eq 1 ] && grep -q "^map: cannot write $small/\.map-[a-z]*\.[A-Za-z0-9]*: No space left on device$" err.txt &&
-        [ ! -e "$tmp/o.txt" ] && [ -z "$(temps "$small")" ]
-    ok $? "--tmpdir on the full disk: exit $rc, the temporary named, nothing published"
+    [ $rc -eq 0 ] && [ "$(wc -l <"$tmp/o.txt")" -eq 100000 ] && [ "$(ls -A "$small")" = out.txt ] # the test before's
+    ok $? "--tmpdir on a 1 MiB disk: exit $rc, no intermediate file, all 100000 results published"
     # pi bbp --digits -o: the disk filled but for 8 KiB, 30000 digits do not fit
     rm -f "$small"/*
     echo "previous output" >"$small/pi.txt"
@@ -117,6 +117,10 @@ finished_cleanly() {
         [ -z "$left" ] && break
         sleep 0.1
     done
+    # TODO(issue 20, map's part: i21-map): Hydra SIGKILLs the other ranks at once when one dies or
+    # on SIGHUP, so no rank removes map's temporaries; until map copes, that alone is a TODO there
+    [ $rc -ne 0 ] && [ $dt -le 10 ] && same_as_before out.txt && [ -z "$left" ] && [ -n "$(temps .)" ] &&
+        tap_todo=$(hydra_todo "it SIGKILLs the other ranks at once; map's temporaries stay (map's cleanup: issue 20, i21-map)")
     [ $rc -ne 0 ] && [ $dt -le 10 ] && same_as_before out.txt && [ -z "$(temps .)" ] && [ -z "$left" ]
     ok $? "$1: exit $rc after ${dt} s, previous output intact, no temporary, no process left"
     same_as_before out.txt || diag "out.txt now: $(head -c 60 out.txt | tr '\n' ' ') ($(wc -l <out.txt) lines)"
@@ -170,13 +174,13 @@ for c in "1e400|out of range for a double '1e400' (column 1)" "-1e400|out of ran
     [ $rc -eq 2 ] && one_line_says err.txt "vals.txt:3: ${c#*|}" && same_as_before o.txt
     ok $? "input $v: exit $rc, 'vals.txt:3: ${c#*|}', previous output intact"
 done
-printf '1\nnan\ninf\n-inf\n' | "$MAP" celsius --allow-nonfinite >std.out 2>err.txt
+printf '1\nnan\ninf\n-inf\n' | "$MAP" celsius --allow-nonfinite --format %.17g >std.out 2>err.txt
 [ $? -eq 0 ] && [ "$(tr '\n' ' ' <std.out)" = "-17.222222222222221 nan inf -inf " ]
 ok $? "--allow-nonfinite: nan, inf and -inf pass through as IEEE arithmetic makes them"
 printf '1e400\n' | "$MAP" celsius --allow-nonfinite >std.out 2>err.txt
 [ $? -eq 2 ] && one_line_says err.txt "stdin:1: out of range for a double '1e400'"
 ok $? "--allow-nonfinite still refuses 1e400 (overflow is not inf in the data)"
-printf '1e-400\n4e-320\n-1e-310\n' | "$MAP" double >std.out 2>err.txt
+printf '1e-400\n4e-320\n-1e-310\n' | "$MAP" double --format %.17g >std.out 2>err.txt
 [ $? -eq 0 ] && [ "$(tr '\n' ' ' <std.out)" = "0 7.999910937461464e-320 -1.9999999999999939e-310 " ]
 ok $? "underflow accepted: 1e-400 -> 0, subnormals kept: $(tr '\n' ' ' <std.out)"
 printf '3\n1e200\n5\n' >sq.txt

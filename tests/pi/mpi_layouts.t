@@ -23,7 +23,7 @@ for n in 1000003 5 20000000; do
 done
 
 # OMP_NUM_THREADS is the default thread count; the reference kernel gives the same bits
-out=$(OMP_NUM_THREADS=2 mpi 2 -x OMP_NUM_THREADS "$PI" midpoint -n 1000003 --kernel ref --json 2>"$tmp/err")
+out=$(OMP_NUM_THREADS=2 mpi 2 --env OMP_NUM_THREADS "$PI" midpoint -n 1000003 --kernel ref --json 2>"$tmp/err")
 [ "$(jfield threads <<<"$out")" = 2 ] && [ "$(jfield kernel <<<"$out")" = ref ]
 ok $? "OMP_NUM_THREADS=2 gives 2 threads per rank; --kernel ref runs"
 ref1=$(mpi 1 "$PI" midpoint -n 1000003 --json | jfield pi)
@@ -59,10 +59,10 @@ ok $? "human report has pi to 16 decimals, errors, layout, time, rate, check"
 
 # threads squeezed by binding: warned once; given room: no warning
 if [ "$(nproc)" -ge 2 ]; then
-    mpi 2 --bind-to core "$PI" midpoint -n 1e6 --threads 2 >/dev/null 2>"$tmp/err"
+    mpi 2 --bind 1 "$PI" midpoint -n 1e6 --threads 2 >/dev/null 2>"$tmp/err"
     [ "$(grep -c 'warning: a rank may run on only 1 CPU but has 2 threads' "$tmp/err")" -eq 1 ]
     ok $? "ranks bound to 1 core with 2 threads: one warning suggesting --map-by"
-    mpi 2 --bind-to none "$PI" midpoint -n 1e6 --threads 2 >/dev/null 2>"$tmp/err"
+    mpi 2 --bind none "$PI" midpoint -n 1e6 --threads 2 >/dev/null 2>"$tmp/err"
     ! grep -q warning "$tmp/err"
     ok $? "--bind-to none: no warning"
 fi

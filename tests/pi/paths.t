@@ -9,7 +9,7 @@ export TMPDIR="$tmp/tmpdir"     # where map's temporaries for standard output go
 mkdir -p "$TMPDIR"
 temps() { ls -A "$1" | grep -E '^\.map-|\.tmp\.'; }
 seq 1 1000 >in.txt
-seq 2 2 2000 >want.txt
+seq 2 2 2000 | sed 's/$/.0/' >want.txt      # map writes Python's repr: 2.0 4.0 ...
 
 # ---- outputs that are not plain files: written in place, never replaced --------------------
 if [ "$(id -u)" = 0 ]; then
@@ -68,18 +68,18 @@ wait $pb; rb=$?
 ok $? "two runs to one -o at once: both exit 0, the file is one run's whole output, no temporary left"
 
 # ---- inputs that cannot be split: streamed by rank 0 ----------------------------------------
-out=$(seq 1 5 | mpi 2 "$MAP" double /dev/stdin | tr '\n' ' ')
+out=$(seq 1 5 | mpi 2 "$MAP" double /dev/stdin --format %.17g | tr '\n' ' ')
 [ "$out" = "2 4 6 8 10 " ]
 ok $? "/dev/stdin under mpirun -np 2: streamed, in order: $out"
-out=$("$MAP" double <(seq 1 4) | tr '\n' ' ')
+out=$("$MAP" double <(seq 1 4) --format %.17g | tr '\n' ' ')
 [ "$out" = "2 4 6 8 " ]
 ok $? "<(seq 1 4): streamed: $out"
 seq 1 3 >fifo &
-out=$(mpi 2 "$MAP" double fifo | tr '\n' ' ')
+out=$(mpi 2 "$MAP" double fifo --format %.17g | tr '\n' ' ')
 [ "$out" = "2 4 6 " ]
 ok $? "a FIFO as input under mpirun -np 2: streamed: $out"
 printf '4\n' >"$tmp/four.txt"
-out=$("$MAP" double /proc/self/fd/0 <four.txt)
+out=$("$MAP" double /proc/self/fd/0 --format %.17g <four.txt)
 "$MAP" double /proc/self/mounts >/dev/null 2>err.txt
 rc=$?
 [ "$out" = 8 ] && [ $rc -eq 2 ] && grep -q '^/proc/self/mounts:1: ' err.txt
@@ -120,12 +120,15 @@ sleep 0.5
 ok $? "map big.txt | head -1: no temporary left in \$TMPDIR"
 mpi 2 "$MAP" celsius big.txt 2>/dev/null | head -n 1 >/dev/null
 sleep 1
+# TODO(issue 20, map's part: i21-map): on SIGPIPE Hydra SIGKILLs the other ranks; map's temporaries stay
+[ -n "$(temps "$TMPDIR")" ] && ! pgrep -f "$MAP celsius big.txt" >/dev/null &&
+    tap_todo=$(hydra_todo "it SIGKILLs the other ranks on SIGPIPE; map's temporaries stay (map's cleanup: issue 20, i21-map)")
 [ -z "$(temps "$TMPDIR")" ] && ! pgrep -f "$MAP celsius big.txt" >/dev/null
 ok $? "mpirun -np 2 map big.txt | head -1: no temporary left on any rank, no process left"
 rm -f big.txt
 
 # ---- MPMD launches of different commands: refused on every rank, no hang --------------------
-mpmd() { timeout 60 "$MPIRUN" --oversubscribe -np 1 "$@"; }
+mpmd() { timeout 60 "$MPILAUNCH" --oversubscribe -np 1 "$@"; }
 for c in "pi|midpoint	-n	1.5|midpoint	-n	1e3" "pi|midpoint	-n	1e4|midpoint	-n	1e3" \
          "pi|midpoint	-n	1e4|montecarlo	-n	1e4" "map|double	in.txt|square	in.txt"; do
     IFS='|' read -r prog a b <<<"$c"

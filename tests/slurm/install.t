@@ -162,7 +162,8 @@ else
 fi
 
 # ---- the installed scripts run from any directory ---------------------------------------------
-env SLURM_JOB_ID=7 SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES= \
+# (the checkout's default build is installed: it runs under the default launcher, as with Lmod below)
+env -u MPIRUN -u MPI_FLAVOR SLURM_JOB_ID=7 SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES= \
     PI_ROOT="$share" PATH="$P/bin:$PATH" SLURM_SUBMIT_DIR="$tmp/elsewhere" \
     bash "$share/slurm/pi.sbatch" midpoint -n 1e6 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 0 ] && grep -q "^job 7: .*, programs $P/bin$" "$tmp/out" && grep -q '^check  *pass' "$tmp/out"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # slurm_launchers.t - every slurm/ script across the two nodes of the private Slurm, once with
-# PI_LAUNCHER=mpirun and once with PI_LAUNCHER=srun (srun --mpi=pmix): the MPI world is the
+# PI_LAUNCHER=mpirun ($MPIRUN) and once with PI_LAUNCHER=srun (srun --mpi=pmix, pmi2 for MPICH): the MPI world is the
 # SLURM_NTASKS ranks on n1 and n2, and the results are those of one rank.
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
@@ -14,8 +14,7 @@ if ! slurm_start "$cluster"; then
 fi
 trap '"$TOP/tests/slurm/cluster.sh" stop "$cluster"; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 export PI_ROOT="$TOP"
-. "$TOP/slurm/site.conf"
-export PI_MODULES=""                     # the site's modules (gcc openmpi gsl) are not here
+slurm_site                               # site.conf; no modules here; the programs are $BIN
 # Both emulated nodes are this one host: Open MPI's shared-memory segments of the two would
 # collide, so ranks talk TCP (tests/slurm/cluster.sh; a real cluster needs nothing of this).
 export OMPI_MCA_btl=self,tcp
@@ -24,6 +23,8 @@ cd "$tmp" || exit 1
 srun --mpi=list >mpi_list.txt 2>&1
 grep -q '^[[:space:]]*pmix$' mpi_list.txt
 ok $? "srun --mpi=list offers pmix ($(grep -o 'pmix_v[0-9]*' mpi_list.txt | head -n 1))"
+grep -q '^[[:space:]]*pmi2$' mpi_list.txt
+ok $? "srun --mpi=list offers pmi2 (MPICH's; this run: $MPI_FLAVOR, PI_SRUN_MPI=$PI_SRUN_MPI)"
 
 perl -e 'print pack("d<*", 32, 212, -40, 98.6)' >data.f64
 want_hits=$("$PI" montecarlo -n 1e7 --seed 9 --json | jfield hits)

@@ -14,9 +14,12 @@ printf '%s\n' 0.01 0.02 0.01 0.03 >delays.txt
 "$JSON_PY" -c 'import struct, sys; sys.stdout.buffer.write(struct.pack("<64d", *range(64)))' >big.f64
 
 # small CMD: a README example as it will run here: its comment cut, mpirun as $MPIRUN --oversubscribe
-# with at most 2 ranks per application, sizes capped (steps and darts 1e6, --hex-at 1e5, --digits 1000).
+# (Hydra: $MPIRUN, which oversubscribes anyway) with at most 2 ranks per application, sizes capped
+# (steps and darts 1e6, --hex-at 1e5, --digits 1000).
 small() {
-    "$JSON_PY" - "$1" "$MPIRUN" <<'EOF'
+    local launcher="$MPIRUN --oversubscribe"
+    [ "$MPI_FLAVOR" = openmpi ] || launcher=$MPIRUN
+    "$JSON_PY" - "$1" "$launcher" <<'EOF'
 import re, sys
 cmd, mpirun = re.sub(r"\s+#.*$", "", sys.argv[1]).strip(), sys.argv[2]
 def cap(limit):
@@ -25,7 +28,7 @@ cmd = re.sub(r"(-np )(\d+)", lambda m: m.group(1) + str(min(int(m.group(2)), 2))
 cmd = re.sub(r"((?:^|\s)(?:-n|--steps|--samples) )([0-9.e]+)", cap(1e6), cmd)
 cmd = re.sub(r"(--hex-at )([0-9.e]+)", cap(1e5), cmd)
 cmd = re.sub(r"(--digits )([0-9.e]+)", cap(1000), cmd)
-print(re.sub(r"(^|\s)mpirun ", r"\1" + mpirun + " --oversubscribe ", cmd))
+print(re.sub(r"(^|\s)mpirun ", r"\1" + mpirun + " ", cmd))
 EOF
 }
 
@@ -45,6 +48,11 @@ for span in re.findall(r"`((?:[A-Z_]+=\S+ )*(?:mpirun [^`]*?)?bin/(?:pi|map|work
 [ "$(grep -c . <<<"$examples")" -ge 40 ]
 ok $? "found $(grep -c . <<<"$examples") example lines that run bin/pi, bin/map or bin/workshop"
 while IFS= read -r line; do
+    # Open MPI's own mpirun options, printed as the README's Open MPI examples: not Hydra's
+    if [ "$MPI_FLAVOR" != openmpi ] && grep -qE -- '(--map-by|--bind-to|--oversubscribe| -x )' <<<"$line"; then
+        echo "ok $((tap_n += 1)) # SKIP $MPIRUN is Hydra ($MPI_FLAVOR): an Open MPI mpirun example: $line"
+        continue
+    fi
     run=$(small "$line")
     timeout 120 bash -c "set -e; $run" </dev/null >out 2>err
     rc=$?

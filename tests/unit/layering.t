@@ -5,17 +5,9 @@
 scan=$TOP/tests/unit/layering.py
 # bench/pingpong_plain.c is the baseline written straight against MPI on purpose (bench/README.md).
 EXEMPT=(exempt bench/pingpong_plain.c)
-# The file that still calls MPI_ while i21-map moves those calls into drivers/common wrappers.
-MOVING='^drivers/map/passes\.c:'
 
 # offenders ROOT CHECK: layering.py's offenders of CHECK in the tree at ROOT.
 offenders() { "$JSON_PY" "$scan" "$1" "$2" "${EXEMPT[@]}"; }
-
-# ok_todo STATUS NAME REASON: a TAP point marked TODO (reported, not counted as a failure).
-ok_todo() {
-    tap_n=$((tap_n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2 # TODO $3"; else echo "not ok $tap_n - $2 # TODO $3"; fi
-}
 
 # show TEXT: each offender as a TAP diagnostic (at most 20, then how many more).
 show() { [ -z "$1" ] || { head -n 20 <<<"$1" | sed 's/^/#   /'; [ "$(wc -l <<<"$1")" -le 20 ] || diag "  ... $(($(wc -l <<<"$1") - 20)) more"; }; }
@@ -71,15 +63,9 @@ $cyc"
 
 # 2. The tree itself.
 bad=$(offenders "$TOP" mpi)
-rest=$(grep -Ev "$MOVING" <<<"$bad" | grep .)
-[ -z "$rest" ]
-ok $? "no MPI_ in code outside drivers/common/ (but the files being moved)"
-show "$rest"
-moving=$(grep -E "$MOVING" <<<"$bad")
-[ -z "$moving" ]
-ok_todo $? "no MPI_ in drivers/map/passes.c ($(grep -c . <<<"$moving") uses left)" \
-    "moved by i19-code / i21-map"
-show "$moving"
+[ -z "$bad" ]
+ok $? "no MPI_ in code outside drivers/common/"
+show "$bad"
 for check in "mpi_h:kernels/ never includes mpi.h" \
              "programs:no file in one program's folder includes another program's header" \
              "upward:no include runs up a floor (kernels < drivers/common < programs < bench, tests)" \

@@ -80,7 +80,7 @@ for np in 3 5; do
 done
 
 # MPMD: the applications parse different argv, yet agree; the message reaches rank 0
-mpmd() { timeout 120 "$MPIRUN" --oversubscribe "$@"; }
+mpmd() { timeout 120 "$MPILAUNCH" --oversubscribe "$@"; }
 check_case "MPMD, app 1 bad:" "unknown --task 'bogus'" \
     mpmd -np 1 "$WS" processes --task square : -np 2 "$WS" processes --task bogus
 check_case "MPMD, app 0 bad:" "unknown --task 'bogus'" \

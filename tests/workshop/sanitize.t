@@ -24,11 +24,11 @@ san_run() {
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
 ASAN='ERROR: AddressSanitizer|runtime error:'
 san_run "asan: counter alone, 3 threads (unsafe included)" "$ASAN" "$SAN" counter --increments 1e5 --threads 3
-san_run "asan: counter, mpirun -np 2 x 2 threads" "$ASAN" mpi 2 --bind-to none "$SAN" counter --increments 2e4 --threads 2 --json
+san_run "asan: counter, mpirun -np 2 x 2 threads" "$ASAN" mpi 2 --bind none "$SAN" counter --increments 2e4 --threads 2 --json
 jtrue '$d->{check} eq "pass"' <"$tmp/out"
 ok $? "asan: counter check pass"
 san_run "asan: processes, mpirun -np 3 x 2 threads" "$ASAN" mpi 3 "$SAN" processes --threads 2 --json
-san_run "asan: MPMD processes" "$ASAN" timeout 120 "$MPIRUN" --oversubscribe -np 1 "$SAN" processes --task square : -np 1 "$SAN" processes --task cube
+san_run "asan: MPMD processes" "$ASAN" timeout 120 "$MPILAUNCH" --oversubscribe -np 1 "$SAN" processes --task square : -np 1 "$SAN" processes --task cube
 san_run "asan: join-order, mpirun -np 2 x 2 threads" "$ASAN" mpi 2 "$SAN" join-order --threads 2 --scale 0.01
 san_run "asan: queue, mpirun -np 3" "$ASAN" mpi 3 "$SAN" queue --scale 0.01 --tasks 12
 san_run "asan: shared, mpirun -np 3" "$ASAN" mpi 3 "$SAN" shared --length 1000
@@ -54,13 +54,13 @@ san_run "tsan: counter alone, 4 threads (unsafe races by design, without a data 
 grep -q '^Archer detected OpenMP application with TSan' "$tmp/out" && grep -q '^check: pass' "$tmp/out"
 ok $? "tsan: Archer active in workshop too; counter check pass"
 san_run "tsan: counter, mpirun -np 2 x 2 threads" "$TSANRE" \
-    mpi 2 --bind-to none -x TSAN_OPTIONS "$TSAN" counter --increments 1e4 --threads 2
-san_run "tsan: processes, mpirun -np 2 x 3 threads" "$TSANRE" mpi 2 -x TSAN_OPTIONS "$TSAN" processes --threads 3
+    mpi 2 --bind none --env TSAN_OPTIONS "$TSAN" counter --increments 1e4 --threads 2
+san_run "tsan: processes, mpirun -np 2 x 3 threads" "$TSANRE" mpi 2 --env TSAN_OPTIONS "$TSAN" processes --threads 3
 san_run "tsan: join-order, mpirun -np 2 x 2 threads" "$TSANRE" \
-    mpi 2 -x TSAN_OPTIONS "$TSAN" join-order --threads 2 --scale 0.01
+    mpi 2 --env TSAN_OPTIONS "$TSAN" join-order --threads 2 --scale 0.01
 san_run "tsan: queue, shared, pingpong under mpirun" "$TSANRE" sh -c "
-    $MPIRUN --oversubscribe -np 3 -x TSAN_OPTIONS $TSAN queue --scale 0 &&
-    $MPIRUN --oversubscribe -np 2 -x TSAN_OPTIONS $TSAN shared &&
-    $MPIRUN --oversubscribe -np 2 -x TSAN_OPTIONS $TSAN pingpong --sizes 1:4096"
+    $MPILAUNCH --oversubscribe -np 3 --env TSAN_OPTIONS $TSAN queue --scale 0 &&
+    $MPILAUNCH --oversubscribe -np 2 --env TSAN_OPTIONS $TSAN shared &&
+    $MPILAUNCH --oversubscribe -np 2 --env TSAN_OPTIONS $TSAN pingpong --sizes 1:4096"
 
 done_testing

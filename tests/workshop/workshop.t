@@ -28,7 +28,7 @@ out=$(mpi 3 "$WS" processes)
 ok $? "processes text: one line per rank, in rank order, '15 doubled to 30'"
 
 # MPMD: each application runs its own task, found through MPI_APPNUM
-out=$(timeout 120 "$MPIRUN" --oversubscribe -np 1 "$WS" processes --task square --input 7 --json : \
+out=$(timeout 120 "$MPILAUNCH" --oversubscribe -np 1 "$WS" processes --task square --input 7 --json : \
       -np 2 "$WS" processes --task cube --input 7 --json 2>"$tmp/err")
 rc=$?
 [ $rc -eq 0 ] && jtrue 'my @r = @{$d->{ranks}}; $d->{applications} == 2 && @r == 3
@@ -36,7 +36,7 @@ rc=$?
     && $r[1]{appnum} == 1 && $r[1]{task} eq "cube" && $r[1]{output} == 343
     && $r[2]{appnum} == 1 && $r[2]{task} eq "cube" && $r[2]{output} == 343' <<<"$out"
 ok $? "MPMD square : cube: rank 0 app 0 squares 7 to 49, ranks 1-2 app 1 cube it to 343 (exit $rc)"
-out=$(timeout 120 "$MPIRUN" --oversubscribe -np 2 "$WS" processes --task cube --threads 2 : \
+out=$(timeout 120 "$MPILAUNCH" --oversubscribe -np 2 "$WS" processes --task cube --threads 2 : \
       -np 1 "$WS" processes --threads 2)
 grep -q '^rank 1 thread 1  app 0 (cube)  .*Process-1.1: 20 cubed to 8000$' <<<"$out" &&
     grep -q '^rank 2 thread 0  app 1 (double) .*Process-2.0: 25 doubled to 50$' <<<"$out" &&
@@ -87,7 +87,7 @@ ok $? "queue text: arrival order, then the results in index order"
 # --- counter: lock, atomic and rma exact at every layout; unsafe never above ----------------
 for layout in "1 1" "1 3" "2 1" "2 2" "3 2"; do
     set -- $layout
-    out=$(mpi "$1" --bind-to none "$WS" counter --increments 20000 --threads "$2" --json 2>"$tmp/err")
+    out=$(mpi "$1" --bind none "$WS" counter --increments 20000 --threads "$2" --json 2>"$tmp/err")
     rc=$?
     E=$((20000 * $1 * $2))
     [ $rc -eq 0 ] && jtrue 'my @v = @{$d->{variants}}; my $E = '"$E"';

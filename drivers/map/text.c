@@ -1,0 +1,236 @@
+/* text.c - map's text input in rounds: every rank parses its part of the file (or rank 0 a stream), then compute, format, write. */
+#include "passes.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "exchange.h"
+#include "par.h"
+#include "records.h"
+#include "round.h"
+
+enum {
+    TEXT_PART_MIN = 256,     ///< bytes of text per rank per round: 16 x --chunk, at least this
+    TEXT_PART_MAX = 1 << 22, ///< ... and at most this
+    TEXT_PART = 1 << 21,     ///< ... by default (about 110000 lines of 18 bytes)
+    TEXT_PART_DYN = 1 << 20, ///< dynamic: the bytes of a round's text over all ranks, at most
+    LOOKAHEAD = 1 << 16      ///< longest line (65536 bytes): read past a part to finish its last
+};
+
+/// One rank's part of the text in one round: bytes [s, e) of the file, readable up to rd1.
+typedef struct {
+    const char *b;    ///< b[x] is the byte at file offset x
+    int64_t s, e;     ///< the part
+    int64_t rd1;      ///< end of what was read (the part plus lookahead)
+    int64_t size;     ///< file size
+    int64_t nl;       ///< newlines in [s, e) (a stream: lines read)
+    int64_t nrec;     ///< records parsed
+    int64_t bad_nl;   ///< newlines before the first bad line in the part, -1 if none
+    char why[160];    ///< why that line is bad ("" if already said)
+} text_part;
+
+/// Lines and records of the rounds done, on every rank.
+typedef struct {
+    int64_t lines, recs;
+    int more;         ///< a stream: rank 0 has more to read
+} text_totals;
+
+/// One line of text to a record at rec; 0 (record, or blank), 1 (bad: tp->why, tp->bad_nl).
+static int parse_one(const map_job *job, const char *line, size_t len, double *rec,
+                     text_part *tp, int64_t nl_before)
+{
+    const char *bad = NULL;
+    line_kind k = records_parse_line(line, len, job->t->arity, rec, tp->why, sizeof tp->why);
+    if (k == LINE_RECORD && round_bad_input(job, rec, 1, &bad) == 0)
+        snprintf(tp->why, sizeof tp->why, "%s", bad);
+    if (k == LINE_BAD || bad) {
+        tp->bad_nl = nl_before;
+        return 1;
+    }
+    tp->nrec += k == LINE_RECORD;
+    return 0;
+}
+
+/// Parse the lines that start in [s, e) into recs; a line starting before s belongs to
+/// the part before.
+static void parse_part(const map_job *job, text_part *tp, double *recs)
+{
+    const char *b = tp->b;
+    int64_t p = tp->s, nl_before = 0; /* newlines in [s, p) */
+    tp->nl = tp->nrec = 0;                  /* newlines in [s, e): counted as lines end */
+    tp->bad_nl = -1;
+    if (tp->s > 0 && tp->s < tp->e && b[tp->s - 1] != '\n') {
+        const char *nl = memchr(b + p, '\n', (size_t)(tp->rd1 - p));
+        p = nl ? nl - b + 1 : tp->rd1 + 1;
+        nl_before = 1;
+        tp->nl = p - 1 < tp->e;
+    }
+    while (p < tp->e) {
+        const char *nl = memchr(b + p, '\n', (size_t)(tp->rd1 - p));
+        const int64_t q = nl ? nl - b : tp->rd1;
+        if ((q == tp->rd1 && tp->rd1 < tp->size) || q - p > LOOKAHEAD) { /* one limit */
+            tp->bad_nl = nl_before;
+            snprintf(tp->why, sizeof tp->why, "line longer than %d bytes", LOOKAHEAD);
+            return;
+        }
+        if (parse_one(job, b + p, (size_t)(q - p), recs + tp->nrec * job->t->arity, tp, nl_before))
+            return;
+        nl_before++;
+        tp->nl += q < tp->e;
+        p = q + 1;
+    }
+}
+
+/// Collective: the rest of a round once every rank has its records: failures and the first
+/// bad line said (by the rank that has it), the records computed, checked, written.
+static int finish_round(const map_job *job, round_bufs *B, sink_state *k, const text_part *tp,
+                        text_totals *tot, int more)
+{
+    const int r = par_rank(), R = par_size();
+    int64_t mine[5] = {mf_failed(), tp->nl, tp->nrec, tp->bad_nl, more}, *all = B->ranges.p;
+    int64_t lines_before = 0, recs_before = 0, nl = 0, nrec = 0, bad_line = -1;
+    xc_allgather_i64(mine, 5, all);          /* one gather: failures, counts, bad lines */
+    if (round_failed(all, 5))
+        return 1;
+    tot->more = (int)all[4];                 /* rank 0's word: a stream goes on */
+    for (int q = 0; q < R; q++) {
+        if (bad_line < 0 && all[5 * q + 3] >= 0)
+            bad_line = tot->lines + nl + all[5 * q + 3] + 1;
+        lines_before += q < r ? all[5 * q + 1] : 0;
+        recs_before += q < r ? all[5 * q + 2] : 0;
+        nl += all[5 * q + 1];
+        nrec += all[5 * q + 2];
+    }
+    if (bad_line >= 0) {                     /* the first bad line, said by its rank */
+        if (tp->bad_nl >= 0 && tot->lines + lines_before + tp->bad_nl + 1 == bad_line && tp->why[0])
+            fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)bad_line, tp->why);
+        return 2;
+    }
+    round_compute(job, B, all + 2, 5, tot->recs);
+    const int rc = round_finish(job, B, k, tot->recs + recs_before, tp->nrec, 0);
+    tot->lines += nl;
+    tot->recs += nrec;
+    return rc;
+}
+
+/// Every rank parses its part of the file, round after round.
+static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in,
+                     int64_t part, text_totals *tot)
+{
+    const int r = par_rank(), R = par_size();
+    const int64_t S = mf_size(in);
+    grow(&B->in, (size_t)part + LOOKAHEAD + 1);
+    if (mf_agree())
+        return 1;
+    for (int64_t ws = 0; ws < S; ws += (int64_t)R * part) {
+        text_part tp = {.size = S};
+        tp.s = ws + (int64_t)r * part;
+        tp.s = tp.s > S ? S : tp.s;
+        tp.e = tp.s + part > S ? S : tp.s + part;
+        const int64_t rd0 = tp.s > 0 ? tp.s - 1 : 0;
+        tp.rd1 = tp.s < tp.e ? (tp.e + LOOKAHEAD < S ? tp.e + LOOKAHEAD : S) : rd0;
+        mf_read(in, rd0, B->in.p, (size_t)(tp.rd1 - rd0), 0); /* contiguous: independent */
+        tp.b = (const char *)B->in.p - rd0;
+        parse_part(job, &tp, B->recs.p);
+        const int rc = finish_round(job, B, k, &tp, tot, 0);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/// Rank 0: read whole lines of a stream into records until `budget` bytes or the end; 1 if
+/// there is more to read.  A bad line or a read error ends it (tp->bad_nl).
+static int read_stream(const map_job *job, round_bufs *B, FILE *in, text_part *tp,
+                       int64_t budget, char **line, size_t *cap)
+{
+    const int a = job->t->arity;
+    ssize_t len;
+    for (int64_t used = 0; used < budget;) {
+        if ((len = getline(line, cap, in)) < 0) {
+            if (ferror(in)) {                /* said here: not a line's fault */
+                fprintf(stderr, "map: cannot read '%s': %s\n", job->name, strerror(errno));
+                tp->why[0] = '\0';
+                tp->bad_nl = tp->nl;
+            }
+            return 0;
+        }
+        used += len;
+        if (len && (*line)[len - 1] == '\n')
+            len--;
+        if (len > LOOKAHEAD) {
+            tp->bad_nl = tp->nl;
+            snprintf(tp->why, sizeof tp->why, "line longer than %d bytes", LOOKAHEAD);
+            return 0;
+        }
+        if (parse_one(job, *line, (size_t)len, (double *)B->recs.p + tp->nrec * a, tp, tp->nl))
+            return 0;
+        tp->nl++;
+    }
+    return 1;
+}
+
+/// Rank 0 alone reads a stream: standard input (mpirun forwards it to rank 0 only, path
+/// NULL), a pipe, a FIFO, a /proc file; every rank computes, formats and writes.
+static int text_stream(const map_job *job, round_bufs *B, sink_state *k, const char *path,
+                       int64_t budget, text_totals *tot)
+{
+    FILE *in = par_rank() != 0 ? NULL : path ? fopen(path, "r") : stdin;
+    int rc = 0;
+    if (par_rank() == 0 && !in) {
+        fprintf(stderr, "map: cannot read '%s': %s\n", path, strerror(errno));
+        rc = 2;
+    }
+    if ((rc = par_bcast_int(rc)) != 0)
+        return rc;
+    char *line = NULL;
+    size_t cap = 0;
+    do {
+        text_part tp = {.bad_nl = -1};
+        const int more = in ? read_stream(job, B, in, &tp, budget, &line, &cap) : 0;
+        rc = finish_round(job, B, k, &tp, tot, more);
+    } while (!rc && tot->more);
+    free(line);
+    if (in && path)
+        fclose(in);
+    return rc;
+}
+
+int mapio_text(const map_job *job, const char *path, int stream, const map_sink *sink,
+               int64_t *n)
+{
+    const int R = par_size();
+    /* cyclic: 16 x --chunk bytes a rank; dynamic: --chunk is the claim, a round's text is fixed */
+    int64_t part = job->chunk > 0 && !job->dynamic ? 16 * job->chunk : TEXT_PART;
+    part = part < TEXT_PART_MIN ? TEXT_PART_MIN : (part > TEXT_PART_MAX ? TEXT_PART_MAX : part);
+    if (job->dynamic)
+        part = TEXT_PART_DYN / R < TEXT_PART_MIN ? TEXT_PART_MIN : TEXT_PART_DYN / R;
+    /* a record takes at least 2 bytes ("1\n") but for the last line: a part has at most
+     * part/2 + 1; a stream's round (rank 0 alone) reads part bytes and one more line */
+    const int64_t file_max = part / 2 + 1, stream_max = (part + LOOKAHEAD + 1) / 2 + 1;
+    const int split = path && !stream;
+    round_bufs B;
+    sink_state k;
+    text_totals tot = {0, 0, 0};
+    mfile in;
+    int rc = round_begin(job, &B, split ? file_max : stream_max,
+                         split ? (int64_t)R * file_max : stream_max);
+    if (!rc && !(rc = sink_open(sink, &k))) {
+        if (!split)
+            rc = text_stream(job, &B, &k, path, part, &tot);
+        else if (mf_open(path, NULL, MF_READ, &in, "read"))
+            rc = 2;
+        else {
+            rc = text_file(job, &B, &k, &in, part, &tot);
+            mf_close(&in, 0);
+        }
+        sink_close(&k, !rc);
+        rc = mf_agree() && !rc ? 1 : rc;
+    }
+    round_end(&B);
+    *n = tot.recs;
+    return rc;
+}
