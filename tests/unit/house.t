@@ -28,14 +28,11 @@ out=$(long_functions "$tmp/sample.c")
 $tmp/sample.c:89: 82 lines: int brace_on_line(void) {" ]
 ok $? "the checker reports 82-line functions (brace on its own line or not) by their first line, and not a short one"
 
-# SKIP until i21-map lands its split of drivers/map/passes.c: the lead removes this filter.
-skip_passes() { grep -v '^drivers/map/passes\.c$'; }
-
 cd "$TOP" || exit 1
-files=$(ls kernels/*.c drivers/*/*.c | skip_passes)
+files=$(ls kernels/*.c drivers/*/*.c)
 out=$(long_functions $files)
 [ -z "$out" ]
-ok $? "no function over 80 lines in kernels/ and drivers/ (passes.c skipped until i21-map)"
+ok $? "no function over 80 lines in kernels/ and drivers/"
 [ -z "$out" ] || sed "s/^/# /" <<<"$out"
 
 # exit() only from main's return: none in library code or between collectives.  The two
@@ -44,7 +41,7 @@ ok $? "no function over 80 lines in kernels/ and drivers/ (passes.c skipped unti
 out=$(grep -n '\<_\?exit *(' $files kernels/*.h drivers/*/*.h /dev/null |
       grep -Ev '^drivers/common/ompenv\.c:[0-9]+: +_exit\(1\);|^drivers/common/outfile\.c:[0-9]+: +_exit\(128 \+ sig\);')
 [ -z "$out" ]
-ok $? "no exit() in kernels/ and drivers/ (passes.c skipped until i21-map)"
+ok $? "no exit() in kernels/ and drivers/"
 [ -z "$out" ] || sed "s/^/# /" <<<"$out"
 
 # one hash: the FNV-1a prime stands in drivers/common/hash.c only
