@@ -1,4 +1,4 @@
-/* msg.c - MPI wrappers for the workshop lessons: point-to-point, one-sided windows, APPNUM, agreement. */
+/* msg.c - MPI wrappers for messages and one-sided windows: point-to-point, the fetch-and-op counter, APPNUM. */
 #include "msg.h"
 
 #include <mpi.h>
@@ -14,35 +14,6 @@ int msg_appnum(void)
     int *app, flag = 0;
     MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_APPNUM, &app, &flag);
     return flag ? *app : 0;
-}
-
-int msg_agree(int verdict, uint64_t signature, char *msg, size_t len)
-{
-    int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    /* one reduction: the worst verdict, the lowest erring rank, the signature's range */
-    int iv[2] = {verdict, -(verdict == 2 ? rank : size)}, ir[2];
-    uint64_t sv[2] = {signature, ~signature}, sr[2];
-    MPI_Allreduce(iv, ir, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    MPI_Allreduce(sv, sr, 2, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
-    const int first_bad = -ir[1];
-    if (ir[0] == 2 && first_bad > 0) {         /* its message goes to rank 0 */
-        if (rank == first_bad)
-            MPI_Send(msg, (int)len, MPI_CHAR, 0, 0, MPI_COMM_WORLD);
-        else if (rank == 0)
-            MPI_Recv(msg, (int)len, MPI_CHAR, first_bad, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (rank == 0 && len)
-            msg[len - 1] = '\0';
-    }
-    if (ir[0] == 2)
-        return 2;
-    return sr[0] != ~sr[1] ? 3 : ir[0];
-}
-
-void msg_gather(const void *mine, size_t len, void *all)
-{
-    MPI_Gather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
 }
 
 double msg_bcast_double(double v)

@@ -1,4 +1,4 @@
-/* msg.h - the MPI operations of the workshop lessons: messages, one-sided windows, MPMD facts, agreement. */
+/* msg.h - messages, one-sided windows and the one fetch-and-op counter (map's dynamic schedule, the workshop), MPMD facts. */
 #ifndef PIPORT_MSG_H
 #define PIPORT_MSG_H
 
@@ -7,15 +7,6 @@
 
 /// The MPMD application this rank belongs to (MPI_APPNUM; 0 when the launcher sets none).
 int msg_appnum(void);
-
-/// After MPI started, every rank brings its verdict on its own argv (0 run, 1 help shown,
-/// 2 usage error with its one line in msg) and a signature of its options.  Returns the
-/// common verdict: 2 if any rank had an error, else 3 if the signatures differ, else 1 if
-/// any rank showed help, else 0.  On an error rank 0's msg holds the lowest erring rank's line.
-int msg_agree(int verdict, uint64_t signature, char *msg, size_t len);
-
-/// Gather `len` bytes from every rank into all[rank * len] on rank 0 (all unused elsewhere).
-void msg_gather(const void *mine, size_t len, void *all);
 
 /// Broadcast a double from rank 0.
 double msg_bcast_double(double v);

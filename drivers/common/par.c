@@ -1,14 +1,13 @@
-/* par.c - MPI wrappers: init/finalize, exact integer reductions, timing, layout facts. */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+/* par.c - MPI wrappers: start-up and agreement, the collective failure path, exact reductions, gathers, timing, hosts. */
 #include "par.h"
-
-#include <sched.h>
 
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "hash.h"
 
 static int started;              ///< 1 once MPI_Init_thread succeeded here
 static int thread_level = MPI_THREAD_FUNNELED; ///< what par_init asks MPI for
@@ -41,14 +40,67 @@ int par_launch_size(void)
 
 uint64_t par_hash_args(int argc, char **argv)
 {
-    uint64_t h = 14695981039346656037u;
+    uint64_t h = HASH_START;
     for (int i = 0; i < argc; i++)
-        for (const char *p = argv[i];; p++) {
-            h = (h ^ (unsigned char)*p) * 1099511628211u;
-            if (!*p)
-                break;
-        }
+        h = hash_bytes(h, argv[i], strlen(argv[i]) + 1);
     return h;
+}
+
+/// The lowest rank `from` (> 0) sends its line to rank 0, into out (len bytes, NUL-ended);
+/// both sides send and receive PAR_LINE bytes whatever program they are, so two different
+/// programs of one MPMD launch still meet.
+static void line_to_root(int from, const char *line, char *out, size_t len)
+{
+    char buf[PAR_LINE] = "";
+    const int rank = par_rank();
+    if (rank == from) {
+        snprintf(buf, sizeof buf, "%s", line ? line : "");
+        MPI_Send(buf, PAR_LINE, MPI_CHAR, 0, 0, MPI_COMM_WORLD);
+    } else if (rank == 0) {
+        MPI_Recv(buf, PAR_LINE, MPI_CHAR, from, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        buf[PAR_LINE - 1] = '\0';
+        if (out && len)
+            snprintf(out, len, "%s", buf);
+    }
+}
+
+/// Worst status over the ranks (one MPI_MAX of status << 32 | ~rank), on every rank, with the
+/// lowest rank that has it into *from; words 1 and 2 of extra[3] are reduced alongside.
+static int worst_status(int status, int *from, uint64_t extra[3])
+{
+    const int rank = par_rank();
+    extra[0] = status ? (uint64_t)(unsigned)status << 32 | (UINT32_MAX - (uint32_t)rank) : 0;
+    MPI_Allreduce(MPI_IN_PLACE, extra, 3, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    *from = extra[0] ? (int)(UINT32_MAX - (uint32_t)extra[0]) : 0;
+    return (int)(extra[0] >> 32);
+}
+
+int par_agree(int verdict, uint64_t signature, char *msg, size_t len, int *same)
+{
+    uint64_t v[3] = {0, signature, ~signature};
+    int from;
+    const int worst = worst_status(verdict, &from, v);
+    *same = v[1] == ~v[2];              /* max of h and of ~h: the range of the signatures */
+    if (worst == 2 && from > 0)         /* the lowest erring rank's line goes to rank 0 */
+        line_to_root(from, msg, msg, len);
+    return worst;
+}
+
+int par_fail(int status, const char *line)
+{
+    uint64_t v[3] = {0, 0, 0};
+    char out[PAR_LINE] = "";
+    int from;
+    const int worst = worst_status(status, &from, v);
+    if (!worst)
+        return 0;
+    if (from > 0)
+        line_to_root(from, line, out, sizeof out);
+    else if (par_rank() == 0 && line)
+        snprintf(out, sizeof out, "%s", line);
+    if (par_rank() == 0 && out[0])
+        fprintf(stderr, "%s\n", out);
+    return worst;
 }
 
 int par_same_program(const char *prog, int said)
@@ -61,9 +113,7 @@ int par_same_program(const char *prog, int said)
         name |= (uint64_t)(unsigned char)prog[i] << (56 - 8 * i);
     v[0] = name;
     v[1] = ~name;
-    v[2] = 14695981039346656037u;
-    for (size_t i = 0; i < len; i++)
-        v[2] = (v[2] ^ (unsigned char)prog[i]) * 1099511628211u;
+    v[2] = hash_bytes(HASH_START, prog, len);
     v[3] = ~v[2];
     MPI_Allreduce(v, r, 4, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
     if (r[0] == ~r[1] && r[2] == ~r[3])
@@ -93,22 +143,17 @@ int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const ch
         par_finalize();
         return 2;
     }
-    /* one collective after the handshake: max of h and of ~h gives max and min h */
-    uint64_t v[3] = {args_hash, ~args_hash, (uint64_t)verdict}, r[3];
-    MPI_Allreduce(v, r, 3, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
-    const int same = r[0] == ~r[1];
-    const int rc = same ? (int)r[2] : 2;
+    /* the agreement after the handshake, the same in every program (workshop too) */
+    int same;
+    const int worst = par_agree(verdict, args_hash, NULL, 0, &same);
+    const int rc = same ? worst : 2;
     if (rc == 2 && par_rank() == 0 && verdict != 2)    /* not said yet (1: help shown) */
         fprintf(stderr, same ? "%s: another rank refused its settings (its environment differs "
                                "from rank 0's?)\n"
                              : "%s: the ranks were started with different arguments (an MPMD "
                                "launch with ':'?): every rank must run the same command\n",
                 prog);
-    if (rc) {
-        par_barrier();               /* the message is out before any process exits */
-        par_finalize();
-    }
-    return rc;
+    return rc ? par_end(rc) : 0;
 }
 
 static void u128_sum(void *in, void *inout, int *len, MPI_Datatype *type)
@@ -158,6 +203,13 @@ int par_init(int *argc, char ***argv)
         return 1;
     }
     return 0;
+}
+
+int par_end(int status)
+{
+    par_barrier();                   /* every message is out before any process exits */
+    par_finalize();
+    return status;
 }
 
 void par_finalize(void)
@@ -239,42 +291,43 @@ void par_max_i64_array(int64_t *v, int n)
     MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
 }
 
-void par_sum_mpz_root(mpz_t x)
+int par_gatherv_u64(const uint64_t *mine, size_t n, uint64_t **all, size_t **start)
 {
     const int rank = par_rank(), size = par_size();
-    size_t count = 0;
-    /* export as little-endian 64-bit words; rank 0 gathers and adds */
-    uint64_t *mine = mpz_export(NULL, &count, -1, sizeof(uint64_t), 0, 0, x);
-    int n = (int)count, *counts = NULL, *displs = NULL;
-    uint64_t *all = NULL;
+    int count = (int)n, *counts = NULL, *displs = NULL, bad = 0;
+    *all = NULL;
+    *start = NULL;
     if (rank == 0) {
         counts = calloc((size_t)size, sizeof *counts);
         displs = calloc((size_t)size, sizeof *displs);
+        *start = calloc((size_t)size + 1, sizeof **start);
+        bad = !counts || !displs || !*start;
     }
-    MPI_Gather(&n, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (par_bcast_int(bad))
+        goto out;
+    MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (rank == 0) {
-        size_t total = 0;
         for (int r = 0; r < size; r++) {
-            displs[r] = (int)total;
-            total += (size_t)counts[r];
+            displs[r] = (int)(*start)[r];
+            (*start)[r + 1] = (*start)[r] + (size_t)counts[r];
         }
-        all = malloc((total ? total : 1) * sizeof *all);
+        *all = malloc(((*start)[size] ? (*start)[size] : 1) * sizeof **all);
+        bad = !*all;
     }
-    MPI_Gatherv(mine, n, MPI_UINT64_T, all, counts, displs, MPI_UINT64_T, 0, MPI_COMM_WORLD);
-    if (rank == 0) {
-        mpz_t t;
-        mpz_init(t);
-        mpz_set_ui(x, 0);
-        for (int r = 0; r < size; r++) {
-            mpz_import(t, (size_t)counts[r], -1, sizeof(uint64_t), 0, 0, all + displs[r]);
-            mpz_add(x, x, t);
-        }
-        mpz_clear(t);
+    if (par_bcast_int(bad))
+        goto out;
+    MPI_Gatherv(mine, count, MPI_UINT64_T, *all, counts, displs, MPI_UINT64_T, 0,
+                MPI_COMM_WORLD);
+out:
+    if (bad) {
+        free(*all);
+        free(*start);
+        *all = NULL;
+        *start = NULL;
     }
-    free(mine);
-    free(all);
     free(counts);
     free(displs);
+    return bad;
 }
 
 /// Wait for N requests one by one: MPICH's mpi.h annotates MPI_Waitall's statuses with their
@@ -285,50 +338,41 @@ static void wait_each(int n, MPI_Request *req)
         MPI_Wait(&req[i], MPI_STATUS_IGNORE);
 }
 
-_Static_assert(sizeof(mp_limb_t) == sizeof(uint64_t), "GMP limbs travel as MPI_UINT64_T");
-
-void par_exchange_mpz(const par_mpz_msg *sends, int ns, par_mpz_msg *recvs, int nr)
+void par_exchange_words(const par_words_msg *sends, int ns, par_words_msg *recvs, int nr)
 {
-    /* per message: a header of the n signed limb counts (tag 4t), then each integer's limbs
+    /* per message: a header of the n signed word counts (tag 4t), then each array's words
        (tags 4t+1..4t+3, below the 32767 every MPI allows) */
     MPI_Request *req = malloc(((size_t)4 * ns + 3 * (size_t)nr + 1) * sizeof *req);
-    int64_t(*hs)[3] = malloc(((size_t)ns + nr + 1) * sizeof *hs), (*hr)[3] = hs + ns;
     int nq = 0;
-    if (!req || !hs)
+    if (!req)
         abort();    /* a few bytes a message */
     for (int i = 0; i < ns; i++) {
-        const par_mpz_msg *m = &sends[i];
+        const par_words_msg *m = &sends[i];
+        MPI_Isend(m->len, m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD, &req[nq++]);
         for (int k = 0; k < m->n; k++)
-            hs[i][k] = mpz_sgn(m->v[k]) * (int64_t)mpz_size(m->v[k]);
-        MPI_Isend(hs[i], m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD, &req[nq++]);
-        for (int k = 0; k < m->n; k++)
-            MPI_Isend(mpz_limbs_read(m->v[k]), (int)mpz_size(m->v[k]), MPI_UINT64_T, m->peer,
-                      4 * m->tag + 1 + k, MPI_COMM_WORLD, &req[nq++]);
+            MPI_Isend(m->words[k], (int)(m->len[k] < 0 ? -m->len[k] : m->len[k]), MPI_UINT64_T,
+                      m->peer, 4 * m->tag + 1 + k, MPI_COMM_WORLD, &req[nq++]);
     }
     const int nsend = nq;
     for (int i = 0; i < nr; i++) {
-        par_mpz_msg *m = &recvs[i];
-        MPI_Recv(hr[i], m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD,
+        par_words_msg *m = &recvs[i];
+        MPI_Recv(m->len, m->n, MPI_INT64_T, m->peer, 4 * m->tag, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
         for (int k = 0; k < m->n; k++) {
-            const int64_t sz = hr[i][k], len = sz < 0 ? -sz : sz;
-            mp_limb_t *d = mpz_limbs_write(m->v[k], len ? (mp_size_t)len : 1);
+            const int64_t len = m->len[k] < 0 ? -m->len[k] : m->len[k];
+            uint64_t *d = m->place(m->ctx, k, len);
             MPI_Irecv(d, (int)len, MPI_UINT64_T, m->peer, 4 * m->tag + 1 + k, MPI_COMM_WORLD,
                       &req[nq++]);
         }
     }
     wait_each(nq - nsend, req + nsend);
-    for (int i = 0; i < nr; i++)
-        for (int k = 0; k < recvs[i].n; k++)
-            mpz_limbs_finish(recvs[i].v[k], (mp_size_t)hr[i][k]);
     wait_each(nsend, req);
     free(req);
-    free(hs);
 }
 
-void par_gather_text(const char *mine, size_t len, char *all)
+void par_gather(const void *mine, size_t len, void *all)
 {
-    MPI_Gather(mine, (int)len, MPI_CHAR, all, (int)len, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Gather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
 }
 
 void par_bcast_text(char *buf, size_t len)
@@ -342,28 +386,6 @@ void par_host_name(char *buf, size_t len)
     char name[MPI_MAX_PROCESSOR_NAME];
     MPI_Get_processor_name(name, &n);
     snprintf(buf, len, "%s", name);
-}
-
-void par_affinity_list(char *buf, size_t len)
-{
-    cpu_set_t set;
-    size_t used = 0;
-    buf[0] = '\0';
-    if (sched_getaffinity(0, sizeof set, &set) != 0) {
-        snprintf(buf, len, "?");
-        return;
-    }
-    for (int c = 0; c < CPU_SETSIZE && used < len; c++) {
-        if (!CPU_ISSET(c, &set))
-            continue;
-        int e = c;
-        while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, &set))
-            e++;
-        used += (size_t)snprintf(buf + used, len - used, used ? ",%d" : "%d", c);
-        if (e > c && used < len)
-            used += (size_t)snprintf(buf + used, len - used, "-%d", e);
-        c = e;
-    }
 }
 
 int par_bcast_int(int v)
@@ -414,36 +436,23 @@ void par_library_version(char *buf, size_t len)
         buf[0] = '\0';
 }
 
-int par_affinity_cpus(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        return -1;
-    return CPU_COUNT(&set);
-}
-
-int par_online_cpus(void)
-{
-    return (int)sysconf(_SC_NPROCESSORS_ONLN);
-}
-
 int par_init_single(int *argc, char ***argv)
 {
     thread_level = MPI_THREAD_SINGLE;
     return par_init(argc, argv);
 }
 
-int par_host_cpus(const uint64_t mask[PAR_CPU_WORDS])
+int par_host_cpus(const uint64_t mask[AFFINITY_CPU_WORDS])
 {
     MPI_Comm node;
-    uint64_t all[PAR_CPU_WORDS];
+    uint64_t all[AFFINITY_CPU_WORDS];
     int node_rank, mine = 0, total;
 
     MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
     MPI_Comm_rank(node, &node_rank);
-    MPI_Allreduce(mask, all, PAR_CPU_WORDS, MPI_UINT64_T, MPI_BOR, node);
+    MPI_Allreduce(mask, all, AFFINITY_CPU_WORDS, MPI_UINT64_T, MPI_BOR, node);
     MPI_Comm_free(&node);
-    for (int w = 0; w < PAR_CPU_WORDS && node_rank == 0; w++)
+    for (int w = 0; w < AFFINITY_CPU_WORDS && node_rank == 0; w++)
         mine += __builtin_popcountll(all[w]);
     MPI_Allreduce(&mine, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     return total;

@@ -1,12 +1,29 @@
-/* par.h - the one small module that wraps the MPI operations the drivers need. */
+/* par.h - the MPI layer's core: start-up and agreement, the collective failure path, exact reductions, gather to rank 0, timing, host facts. */
 #ifndef PIPORT_PAR_H
 #define PIPORT_PAR_H
+
+/*
+ * Only drivers/common/ calls MPI (as CoMD's parallel.c is its only MPI module); the programs
+ * in drivers/pi, drivers/map and drivers/workshop call these wrappers, kernels/ never sees MPI.
+ *   par.c      start-up, the handshake on the program and the agreement on the verdict of
+ *              the command line (par_start, par_same_program, par_agree), one collective
+ *              failure path (par_fail: every rank reaches the verdict, rank 0 says one
+ *              line, all exit with the same status), exact reductions (128-bit, 64-bit,
+ *              arrays), gather to rank 0, broadcasts, timing, hosts and their CPUs
+ *   mpiio.c    checked MPI-IO: every MPI_File_* result and count, one message, one verdict
+ *   msg.c      messages, one-sided windows and the one fetch-and-op counter (map's dynamic
+ *              schedule and the workshop), MPMD facts
+ * and beside them, MPI-free: cli.c (the option and usage engine of pi, map and workshop),
+ * report.c (JSON and provenance, checked standard output), outfile.c (atomic outputs, stop
+ * signals, the registry of temporaries), memlimit.c (memory limits), affinity.c (CPU
+ * affinity facts), hash.c (the one hash), ompenv.c (OMP_NUM_THREADS judged before the
+ * OpenMP runtime reads it).  No program's own code (GMP, BBP) lives here.
+ */
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <gmp.h>
-
+#include "affinity.h"
 #include "fixedpoint.h"
 
 /// Rank this process gets, read from the launcher's environment before MPI_Init (0 if none).
@@ -15,7 +32,7 @@ int par_launch_rank(void);
 /// Number of processes the launcher started (from its environment, before MPI_Init; 1 if none).
 int par_launch_size(void);
 
-/// A hash of the command line (FNV-1a over every argument and its terminating NUL).
+/// A hash of the command line (hash_bytes over every argument and its terminating NUL).
 uint64_t par_hash_args(int argc, char **argv);
 
 /// The first collective of every program once MPI runs, four words whatever the program, so
@@ -32,12 +49,34 @@ int par_same_program(const char *prog, int said);
 /// said once by rank 0 as "PROG: ...".  A lone process with a bad verdict never starts MPI.
 int par_start(int *argc, char ***argv, uint64_t args_hash, int verdict, const char *prog);
 
+/// Bytes of one line par_agree and par_fail carry to rank 0 (longer lines are cut): room for
+/// a message naming a path of PATH_MAX bytes twice.
+enum { PAR_LINE = 8448 };
+
+/// Collective, the one agreement after par_same_program, the same in every program (its
+/// messages are of one size whoever sends them): every rank brings its verdict on its
+/// own command line (0 run, 1 help shown, 2 usage error with its line in msg, NULL if said
+/// already) and a signature of what all must agree on.  Returns the worst verdict; *same says
+/// whether every signature is equal; on a 2, rank 0's msg (if given) holds the line of the
+/// lowest erring rank.
+int par_agree(int verdict, uint64_t signature, char *msg, size_t len, int *same);
+
+/// The one collective failure path (as ParRes' bail_out, but returning): every rank brings
+/// its status (0 ok) and one line saying why (NULL: nothing to add).  Returns the worst
+/// status on every rank; rank 0 prints the line of the lowest rank with that status.  The
+/// caller returns the status up to main, which exits with it on every rank.
+int par_fail(int status, const char *line);
+
 /// Start MPI (threads funneled); returns 0 or prints why on rank 0 and returns 1.
 int par_init(int *argc, char ***argv);
 
 /// Start MPI for a program that runs no OpenMP threads (MPI_THREAD_SINGLE: Open MPI 4.1's
 /// point-to-point latency is lower than under FUNNELED); returns as par_init.
 int par_init_single(int *argc, char ***argv);
+
+/// Collective: a barrier (every message is out), then MPI shut down; returns status.  How
+/// every program (and every application of an MPMD launch) ends after a refusal.
+int par_end(int status);
 
 /// Shut MPI down; safe to call if par_init was not.
 void par_finalize(void);
@@ -69,32 +108,36 @@ void par_sum_u64_array(uint64_t *v, int n);
 /// Maximum of n signed 64-bit integers element-wise over all ranks, in place, on every rank.
 void par_max_i64_array(int64_t *v, int n);
 
-/// Exact sum of a non-negative GMP integer over all ranks, result on rank 0 (others keep theirs).
-void par_sum_mpz_root(mpz_t x);
+/// Gather `len` bytes from every rank into all[rank * len] on rank 0 (all unused elsewhere).
+void par_gather(const void *mine, size_t len, void *all);
 
-/// One message of up to 3 GMP integers (any sign) to or from rank `peer` under `tag`.
-typedef struct {
-    int peer;      ///< the other rank
-    int tag;       ///< 0 <= tag < 8192, unique between two ranks in one exchange
-    int n;         ///< integers in v
-    mpz_ptr v[3];  ///< sent as they are, or received into (initialised)
-} par_mpz_msg;
+/// Gather n 64-bit words from every rank (n may differ) to rank 0: there the words of rank
+/// r start at (*all)[(*start)[r]] and end before (*start)[r + 1]; both malloc'd (the caller
+/// frees), NULL elsewhere.  0, or 1 on every rank if rank 0 is out of memory.
+int par_gatherv_u64(const uint64_t *mine, size_t n, uint64_t **all, size_t **start);
+
+/// One message of up to 3 arrays of 64-bit words to or from rank `peer` under `tag`; a
+/// length's sign travels with it (pi's big integers keep theirs there).
+typedef struct par_words_msg {
+    int peer;                ///< the other rank
+    int tag;                 ///< 0 <= tag < 8192, unique between two ranks in one exchange
+    int n;                   ///< arrays in the message
+    int64_t len[3];          ///< signed word counts: given to send, filled on receipt
+    const uint64_t *words[3]; ///< sends: the words
+    /// receipts: where array k's len words go (called once its length is known)
+    uint64_t *(*place)(void *ctx, int k, int64_t len);
+    void *ctx;               ///< handed to place
+} par_words_msg;
 
 /// Send every sends[i] and receive every recvs[i] at once (the sends are posted first, so no
 /// order of the calls across ranks can deadlock); returns when all are done.
-void par_exchange_mpz(const par_mpz_msg *sends, int ns, par_mpz_msg *recvs, int nr);
-
-/// Gather a fixed-size text of `len` bytes from every rank into all[rank * len] on rank 0.
-void par_gather_text(const char *mine, size_t len, char *all);
+void par_exchange_words(const par_words_msg *sends, int ns, par_words_msg *recvs, int nr);
 
 /// Broadcast a text buffer of `len` bytes from rank 0.
 void par_bcast_text(char *buf, size_t len);
 
 /// This host's name.
 void par_host_name(char *buf, size_t len);
-
-/// The CPUs of this process's affinity mask as a list ("0-3,8"), into buf.
-void par_affinity_list(char *buf, size_t len);
 
 /// Broadcast an int from rank 0.
 int par_bcast_int(int v);
@@ -111,19 +154,11 @@ void par_barrier(void);
 /// Wall clock in seconds (MPI_Wtime).
 double par_wtime(void);
 
-/// CPUs this process may run on (its affinity mask), -1 if unknown.
-int par_affinity_cpus(void);
-
-/// CPUs online on this host.
-int par_online_cpus(void);
-
 /// The MPI library's version string, one line.
 void par_library_version(char *buf, size_t len);
 
-/// Words of a CPU mask for par_host_cpus: CPU ids 0 to 4095, bit c % 64 of word c / 64.
-enum { PAR_CPU_WORDS = 64 };
-
-/// CPUs the ranks may run on: on each host the union of its ranks' masks, summed over hosts.
-int par_host_cpus(const uint64_t mask[PAR_CPU_WORDS]);
+/// CPUs the ranks may run on: on each host the union of its ranks' masks (affinity_rank_cpus),
+/// summed over hosts.
+int par_host_cpus(const uint64_t mask[AFFINITY_CPU_WORDS]);
 
 #endif

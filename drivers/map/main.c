@@ -98,78 +98,73 @@ static void usage(FILE *f)
             "SIGUSR1, SIGUSR2, SIGALRM or SIGXCPU (every temporary removed first)\n");
 }
 
-static int fail(const map_opts *o, const char *fmt, const char *a, const char *b)
+/// --help on standard output (the options engine's usage).
+static void usage_stdout(void)
 {
-    if (o->printer) {
-        fputs("map: ", stderr);
-        fprintf(stderr, fmt, a, b);
-        fputc('\n', stderr);
-    }
-    return 2;
+    usage(stdout);
 }
 
-/// Parse argv before MPI starts: 0 run, -1 done (help, list), 2 usage error (said).
-/// One option of map's: 0 taken, -1 help or version shown, 2 usage error (said).
-static int one_option(map_opts *o, int opt, char **argv, int *list)
+/// A usage error through the one engine: "map: " and fmt with a and b; 2.
+static int fail(const map_opts *o, const char *fmt, const char *a, const char *b)
 {
+    const cli_say s = {.prog = "map", .printer = o->printer};
+    return cli_error(&s, fmt, a, b);
+}
+
+/// What the options engine hands to one_option.
+typedef struct {
+    map_opts *o; ///< the options being filled
+    int *list;   ///< --list given
+} map_parse;
+
+/// One option of map's own (the engine takes --help, --version, --json and bad options):
+/// 0 taken, 2 usage error (said).
+static int one_option(void *state, int opt, const char *arg)
+{
+    map_opts *o = ((map_parse *)state)->o;
     const char *why;
     int64_t v;
     switch (opt) {
-    case 'h':
-        if (o->printer)
-            usage(stdout);
-        return -1;
-    case 'V':
-        if (o->printer)
-            report_version("map");
-        return -1;
     case 'l':
-        *list = 1;
+        *((map_parse *)state)->list = 1;
         break;
     case 'o':
-        if (!*optarg)
-            return fail(o, "invalid -o '%s': %s", optarg, "empty file name");
-        o->output = optarg;
+        if (!*arg)
+            return fail(o, "invalid -o '%s': %s", arg, "empty file name");
+        o->output = arg;
         break;
     case 'b':
         o->binary = 1;
         break;
     case 's':
-        if (!strcmp(optarg, "dynamic"))
+        if (!strcmp(arg, "dynamic"))
             o->dynamic = 1;
-        else if (strcmp(optarg, "cyclic"))
-            return fail(o, "invalid --schedule '%s': %s", optarg, "choose cyclic or dynamic");
+        else if (strcmp(arg, "cyclic"))
+            return fail(o, "invalid --schedule '%s': %s", arg, "choose cyclic or dynamic");
         break;
     case 'c':
-        if ((why = cli_parse_count(optarg, 1, 1 << 24, &v)) != NULL)
-            return fail(o, "invalid --chunk '%s': %s (1 to 16777216)", optarg, why);
+        if ((why = cli_parse_count(arg, 1, 1 << 24, &v)) != NULL)
+            return fail(o, "invalid --chunk '%s': %s (1 to 16777216)", arg, why);
         o->chunk = v;
         break;
     case 'f':
-        if ((why = records_check_format(optarg)) != NULL)
-            return fail(o, "invalid --format '%s': %s", optarg, why);
-        o->fmt = optarg;
+        if ((why = records_check_format(arg)) != NULL)
+            return fail(o, "invalid --format '%s': %s", arg, why);
+        o->fmt = arg;
         break;
     case 'T':
-        if ((why = cli_parse_count(optarg, 1, MAX_THREADS, &v)) != NULL)
-            return fail(o, "invalid --threads '%s': %s", optarg, why);
+        if ((why = cli_parse_count(arg, 1, MAX_THREADS, &v)) != NULL)
+            return fail(o, "invalid --threads '%s': %s", arg, why);
         o->threads = (int)v;
         break;
     case 'd':
-        o->tmpdir = optarg;
-        break;
-    case 'J':
-        o->json = 1;
+        o->tmpdir = arg;
         break;
     case 'N':
         o->allow_nonfinite = 1;
         break;
-    case ':':
-        return fail(o, "option '%s' needs a value%s", argv[optind - 1], "");
     default:
-        return fail(o, "unknown option '%s' (see map --help)%s",
-                    optopt && optopt != '?' ? (char[]){'-', (char)optopt, 0} : argv[optind - 1],
-                    "");
+        return 2;                 /* not in the table: the engine never hands it over */
     }
     return 0;
 }
@@ -185,16 +180,18 @@ static int parse(int argc, char **argv, map_opts *o)
         {"allow-nonfinite", no_argument, 0, 'N'}, {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     const char *why;
-    int opt, list = 0, rc;
+    int list = 0, rc;
+    map_parse state = {o, &list};
+    const cli_parser p = {.shortopts = ":ho:", .longopts = longopts, .usage = usage_stdout,
+                          .version = report_version, .see = "map --help", .json = &o->json,
+                          .positionals = 1, .option = one_option, .state = &state};
+    const cli_say s = {.prog = "map", .printer = o->printer};
 
     o->fmt = NULL;
     if ((why = cli_env_threads(MAX_THREADS, &o->threads)) != NULL)
         return fail(o, "invalid OMP_NUM_THREADS '%s': %s", getenv("OMP_NUM_THREADS"), why);
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1)
-        if ((rc = one_option(o, opt, argv, &list)) != 0)
-            return rc;
+    if ((rc = cli_options(&s, &p, argc, argv)) != 0)
+        return rc == 1 ? -1 : rc;
     if (list) {
         if (o->printer) {
             printf("%-11s %5s  %s\n", "transform", "arity", "description");

@@ -275,8 +275,7 @@ static int run_hex(const bbp_opts *o, const pi_common *c, const pi_layout *L, pi
         return !s->pass;
     if (c->json) {
         json_out j;
-        json_begin(&j, stdout);
-        pi_json_common(&j, L, s, c->repeat, median);
+        pi_json_begin(&j, c, L, s, median);
         json_int(&j, "hex_at", o->hex_at);
         json_str(&j, "hex", hex);
         json_int(&j, "hex_digits_requested", o->hex_digits);
@@ -321,6 +320,7 @@ typedef struct {
     int64_t bits;      ///< fixed-point precision
     int64_t blocks;    ///< blocks of the split (terms for direct)
     char *text;        ///< "3." + digits on rank 0 (NULL elsewhere or if uncertain)
+    int failed;        ///< 1 on every rank once a run failed (said by rank 0)
 } dec_job;
 
 /// Direct sum at P = bits: the total on rank 0 and the string, NULL if uncertain.
@@ -331,9 +331,8 @@ static char *direct_digits(dec_job *job, int64_t bits)
     mpz_t pos, neg;
     mpz_inits(pos, neg, NULL);
     bbp_decimal_rank(bits, L->rank, L->ranks, L->threads, pos, neg);
-    par_sum_mpz_root(pos);
-    par_sum_mpz_root(neg);
-    if (L->rank == 0)
+    job->failed |= pi_sum_mpz_root(pos) | pi_sum_mpz_root(neg);
+    if (L->rank == 0 && !job->failed)
         text = bbp_decimal_string(pos, neg, bits, job->o->digits);
     job->blocks = bits / 4 + 2;
     mpz_clears(pos, neg, NULL);
@@ -348,9 +347,12 @@ static char *split_digits(dec_job *job, int64_t extra)
     digits_progress pr;
     char *text = NULL;
     mpz_t acc;
-    if (bbp_split_plan_make(job->o->digits, extra, &plan) != 0) {
-        fprintf(stderr, "pi bbp: out of memory for the block plan\n");
-        exit(1);
+    const int no_plan = bbp_split_plan_make(job->o->digits, extra, &plan) != 0;
+    if (par_fail(no_plan, "pi bbp: out of memory for the block plan")) {
+        if (!no_plan)
+            bbp_split_plan_free(&plan);
+        job->failed = 1;
+        return NULL;
     }
     if (job->show_progress)
         digits_progress_init(&pr, "bbp", plan.blocks, block_weight, &plan, L);
@@ -359,9 +361,9 @@ static char *split_digits(dec_job *job, int64_t extra)
                    job->show_progress ? digits_progress_block : NULL, &pr);
     if (job->show_progress)
         digits_progress_end(&pr);
-    par_sum_mpz_root(acc);
+    job->failed |= pi_sum_mpz_root(acc);
     /* every block floors once and the tail after the last term is below one unit */
-    if (L->rank == 0)
+    if (L->rank == 0 && !job->failed)
         text = bbp_digits_string(acc, 0, (uint64_t)plan.blocks + 1, plan.bits, job->o->digits,
                                  L->threads);
     job->bits = plan.bits;
@@ -377,14 +379,14 @@ static void dec_compute(void *arg)
     free(job->text);
     job->text = NULL;
     /* more guard bits in the (never yet seen) case the error interval straddles a digit */
-    for (int extra = 0; extra < 4; extra++) {
+    for (int extra = 0; extra < 4 && !job->failed; extra++) {
         if (job->o->algorithm == ALG_DIRECT) {
             job->bits = bbp_decimal_bits(job->o->digits) + 64 * extra;
             job->text = direct_digits(job, job->bits);
         } else {
             job->text = split_digits(job, 64 * extra);
         }
-        if (par_bcast_int(job->L->rank != 0 || job->text != NULL))
+        if (job->failed || par_bcast_int(job->L->rank != 0 || job->text != NULL))
             break;
     }
 }
@@ -422,7 +424,8 @@ static int run_decimal(const bbp_opts *o, const pi_common *c, const pi_layout *L
                         (o->progress || isatty(2));
     digits_spec d = {.name = "bbp", .digits = o->digits, .digits_arg = o->digits_arg,
                      .out = o->out, .compute = dec_compute, .describe = dec_describe,
-                     .json_keys = dec_json, .text = &job.text, .job = &job};
+                     .json_keys = dec_json, .text = &job.text, .job = &job,
+                     .failed = &job.failed};
     d.memory_need = o->algorithm == ALG_SPLIT ? split_memory_estimate(o->digits, L->threads) : 0;
     return digits_run(&d, c, L, s);
 }

@@ -100,6 +100,7 @@ typedef struct {
     int show_progress; ///< rank 0 shows progress
     int64_t blocks, terms, guard; ///< the plan of the certified run
     char *text;        ///< "3." + digits on rank 0 (NULL elsewhere or if uncertain)
+    int failed;        ///< 1 on every rank once a run failed (said by rank 0)
 } chud_job;
 
 /// Work weight of a block: the weights of its terms.
@@ -128,7 +129,7 @@ static int mine(void *ctx, int64_t j)
 static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_layout *L)
 {
     const int64_t np = chud_level_nodes(pl->blocks, l - 1);
-    par_mpz_msg *s = malloc((size_t)np * sizeof *s), *r = malloc((size_t)np * sizeof *r);
+    pi_mpz_msg *s = malloc((size_t)np * sizeof *s), *r = malloc((size_t)np * sizeof *r);
     int ns = 0, nr = 0;
     if (!s || !r)
         abort();
@@ -136,7 +137,7 @@ static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_
         const int from = owner_rank(i, L), to = owner_rank(i / 2, L);
         if (from == to || (from != L->rank && to != L->rank))
             continue;
-        par_mpz_msg m = {.peer = from == L->rank ? to : from, .tag = (int)i, .n = 3,
+        pi_mpz_msg m = {.peer = from == L->rank ? to : from, .tag = (int)i, .n = 3,
                          .v = {prev[i].P, prev[i].Q, prev[i].T}};
         if (from == L->rank)
             s[ns++] = m;
@@ -144,7 +145,7 @@ static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_
             r[nr++] = m;
     }
     if (L->ranks > 1)
-        par_exchange_mpz(s, ns, r, nr);
+        pi_exchange_mpz(s, ns, r, nr);
     for (int i = 0; i < ns; i++)
         for (int k = 0; k < 3; k++) {
             mpz_clear(s[i].v[k]);   /* freed whole, not shrunk: no pinned heap */
@@ -178,14 +179,14 @@ static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_la
         return;
     mpz_t lo;
     mpz_init(lo);
-    par_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 1, .v = {lo}};
+    pi_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 1, .v = {lo}};
     if (L->rank == 0) {
         mpz_t pw;
         mpz_init(pw);
         mpz_ui_pow_ui(pw, 10, (unsigned long)h);
         mpz_tdiv_qr(D, lo, D, pw);
         mpz_clear(pw);
-        par_exchange_mpz(&m, 1, NULL, 0);
+        pi_exchange_mpz(&m, 1, NULL, 0);
         if (digits_str_write(D, n - h, L->threads, text + 1) != 0)
             text[1] = '?';
         msg_recv(text + 1 + (n - h), (size_t)h, 1, 1);
@@ -193,7 +194,7 @@ static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_la
         char *buf = malloc((size_t)h);
         if (!buf)
             abort();
-        par_exchange_mpz(NULL, 0, &m, 1);
+        pi_exchange_mpz(NULL, 0, &m, 1);
         if (digits_str_write(lo, h, L->threads, buf) != 0)
             memset(buf, '?', (size_t)h);
         msg_send(buf, (size_t)h, 0, 1);
@@ -212,11 +213,11 @@ static void sqrt_term_to_root(const chud_plan *pl, mpz_t S, int have, const pi_l
     }
     if (L->rank == L->ranks - 1 && !have)
         chud_sqrt_term(pl, S);
-    par_mpz_msg m = {.peer = L->rank == 0 ? L->ranks - 1 : 0, .tag = 0, .n = 1, .v = {S}};
+    pi_mpz_msg m = {.peer = L->rank == 0 ? L->ranks - 1 : 0, .tag = 0, .n = 1, .v = {S}};
     if (L->rank == L->ranks - 1)
-        par_exchange_mpz(&m, 1, NULL, 0);
+        pi_exchange_mpz(&m, 1, NULL, 0);
     else if (L->rank == 0)
-        par_exchange_mpz(NULL, 0, &m, 1);
+        pi_exchange_mpz(NULL, 0, &m, 1);
 }
 
 /// The blocks of this rank's workers and the tree level by level across the ranks.  The root
@@ -257,9 +258,10 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     char *text = NULL;
     int have_S = 0;
     mpz_t S, D;
-    if (!base) {
-        fprintf(stderr, "pi chudnovsky: out of memory for the block tree\n");
-        exit(1);
+    if (par_fail(!base, "pi chudnovsky: out of memory for the block tree")) {
+        free(base);
+        job->failed = 1;
+        return NULL;
     }
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
         chud_pqt_init(&base[i]);
@@ -295,18 +297,21 @@ static void compute(void *arg)
     free(job->text);
     job->text = NULL;
     /* more guard digits in the (never yet seen) case the error interval straddles a digit */
-    for (int extra = 0; extra < 4; extra++) {
+    for (int extra = 0; extra < 4 && !job->failed; extra++) {
         chud_plan pl;
-        if (chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl) != 0) {
-            fprintf(stderr, "pi chudnovsky: out of memory for the block plan\n");
-            exit(1);
+        const int no_plan = chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl);
+        if (par_fail(no_plan != 0, "pi chudnovsky: out of memory for the block plan")) {
+            if (!no_plan)
+                chud_plan_free(&pl);
+            job->failed = 1;
+            break;
         }
         job->blocks = pl.blocks;
         job->terms = pl.terms;
         job->guard = pl.guard;
         job->text = tree_digits(job, &pl);
         chud_plan_free(&pl);
-        if (par_bcast_int(job->L->rank != 0 || job->text != NULL))
+        if (job->failed || par_bcast_int(job->L->rank != 0 || job->text != NULL))
             break;
     }
 }
@@ -343,7 +348,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
     digits_spec d = {.name = "chudnovsky", .digits = o->digits, .digits_arg = o->digits_arg,
                      .out = o->out, .memory_need = memory_estimate(o->digits, L->threads),
                      .compute = compute, .describe = describe, .json_keys = json_keys,
-                     .text = &job.text, .job = &job};
+                     .text = &job.text, .job = &job, .failed = &job.failed};
     return digits_run(&d, c, L, s);
 }
 

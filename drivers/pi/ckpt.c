@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "par.h"
 #include "report.h"
 
@@ -95,13 +96,10 @@ static int64_t segments(int64_t n)
     return (n - 1) / CKPT_SEGMENT + 1;
 }
 
-/// 64-bit FNV-1a of len bytes.
+/// 64-bit FNV-1a of len bytes (the file's checksum line), by the one hash of drivers/common.
 static uint64_t fnv1a64(const char *p, size_t len)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)p[i]) * UINT64_C(1099511628211);
-    return h;
+    return hash_bytes(HASH_START, p, len);
 }
 
 /// The identity values (keys 0..NID-1) of this run, as its file writes them.

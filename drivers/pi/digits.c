@@ -157,8 +157,7 @@ static void json_decimal(const digits_spec *d, const pi_common *c, const pi_layo
     sha256_hex(text, sha);
     snprintf(first, sizeof first, "%.*s", (int)tail, text + 2);
     snprintf(last, sizeof last, "%s", text + len - tail);
-    json_begin(&j, stdout);
-    pi_json_common(&j, L, s, c->repeat, median);
+    pi_json_begin(&j, c, L, s, median);
     json_int(&j, "digits", d->digits);
     json_str(&j, "sha256", sha);
     json_str(&j, "first_50", first);
@@ -239,6 +238,15 @@ int digits_run(digits_spec *d, const pi_common *c, const pi_layout *L, pi_summar
     pi_time(c, d->compute, d->job, &s->seconds, &median);
     s->rate = (double)d->digits / s->seconds;
     const double rss = par_max_double((double)mem_peak_rss());
+    if (d->failed && *d->failed) {    /* said once (par_fail), the same on every rank */
+        free(*d->text);
+        *d->text = NULL;
+        if (d->out && L->rank == 0)
+            outfile_discard(&of);
+        else if (d->out)
+            cleanup_forget(of.tmp);
+        return 1;
+    }
     if (L->rank != 0) {
         free(*d->text);
         *d->text = NULL;

@@ -23,6 +23,7 @@ typedef struct {
     void (*json_keys)(const void *job, json_out *j);
     char **text;             ///< where compute leaves "3." + digits (in the job)
     void *job;               ///< the method's run state
+    int *failed;             ///< 1 on every rank once a run failed (said by par_fail), or NULL
 } digits_spec;
 
 /// Progress of rank 0's own blocks on stderr: blocks done, elapsed, time left by weight.

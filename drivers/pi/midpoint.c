@@ -130,8 +130,7 @@ static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_sum
         return !s->pass;
     if (c->json) {
         json_out j;
-        json_begin(&j, stdout);
-        pi_json_common(&j, L, s, c->repeat, median);
+        pi_json_begin(&j, c, L, s, median);
         json_str(&j, "kernel", o->kernel_name);
         json_num(&j, "truncation_error", trunc);
         json_num(&j, "rounding_bound", rounding);

@@ -199,8 +199,7 @@ static void json_mc(const mc_opts *o, const pi_common *c, const pi_layout *L,
                     const mc_stats *st, double median)
 {
     json_out j;
-    json_begin(&j, stdout);
-    pi_json_common(&j, L, s, c->repeat, median);
+    pi_json_begin(&j, c, L, s, median);
     json_int(&j, "samples", o->samples);
     json_u64(&j, "hits", job->hits);
     json_u64(&j, "seed", o->seed);

@@ -5,8 +5,14 @@
 #include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <gmp.h>
 
 #include "report.h"
+
+/// The most --repeat (the most threads is CLI_MAX_THREADS).
+enum { PI_MAX_REPEAT = 64 };
 
 /// Options every method takes, and who prints.
 typedef struct {
@@ -65,6 +71,30 @@ extern const pi_method pi_bbp_method;
 /// The Chudnovsky method (drivers/pi/chudnovsky.c).
 extern const pi_method pi_chudnovsky_method;
 
+/// The methods `pi all` runs, NULL-ended (drivers/pi/method.c).
+extern const pi_method *const pi_methods[];
+
+/// `pi all`: every method at its default size, one table (drivers/pi/all.c).
+extern const pi_method pi_all_command;
+
+/// `pi layout`: where every rank and thread runs (drivers/pi/layout.c).
+extern const pi_method pi_layout_command;
+
+/// The method called name, NULL if none.
+const pi_method *pi_find_method(const char *name);
+
+/// `pi --help`'s text (and, on stderr, what `pi` alone says).
+void pi_print_usage(FILE *f);
+
+/// Parse everything after `pi`: the command (a method, all, layout), its options,
+/// OMP_NUM_THREADS and PI_CHECK_SCALE.  0 ok, -1 help shown, 2 usage error (said), 1 out of
+/// memory; the command into *m and its options (malloc'd) into *opts.
+int pi_parse_command(pi_common *c, int argc, char **argv, const pi_method **m, void **opts);
+
+/// Where the workers are, once MPI runs (collective); c->printer from the rank.
+/// *same_threads 0 (said) if the ranks disagree on the thread count.
+pi_layout pi_find_layout(pi_common *c, int *same_threads);
+
 /// Long options every method accepts; ends with a zero entry, append after a method's own.
 #define PI_COMMON_LONGOPTS                                                         \
     {"threads", required_argument, 0, 'T'}, {"repeat", required_argument, 0, 'R'}, \
@@ -73,6 +103,9 @@ extern const pi_method pi_chudnovsky_method;
 /// Factor on every self-check bound: PI_CHECK_SCALE from the environment (default 1; 0 makes
 /// every check fail, which is how the tests exercise the failure path).
 double pi_check_scale(void);
+
+/// PI_CHECK_SCALE into *v (1 if unset); NULL, or why it is refused.
+const char *pi_check_scale_why(double *v);
 
 /// Usage error: one line "prog: message" on stderr from the printer; returns 2.
 int pi_usage_error(const pi_common *c, const char *fmt, ...)
@@ -99,9 +132,25 @@ void pi_time(const pi_common *c, void (*fn)(void *), void *arg, double *best,
 void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s,
                      double median);
 
-/// JSON keys every method shares: method, n, ranks, threads, hosts, cpus, host, pi, ...,
-/// <unit>_per_second, check.
-void pi_json_common(json_out *j, const pi_layout *L, const pi_summary *s, int repeat,
-                    double median);
+/// Open a method's JSON object on stdout with the keys every method shares: method, n,
+/// ranks, threads, hosts, cpus, host, pi, ..., <unit>_per_second, check.
+void pi_json_begin(json_out *j, const pi_common *c, const pi_layout *L, const pi_summary *s,
+                   double median);
+
+/// One message of up to 3 GMP integers (any sign) to or from rank `peer` under `tag`.
+typedef struct {
+    int peer;      ///< the other rank
+    int tag;       ///< 0 <= tag < 8192, unique between two ranks in one exchange
+    int n;         ///< integers in v
+    mpz_ptr v[3];  ///< sent as they are, or received into (initialised)
+} pi_mpz_msg;
+
+/// Send every sends[i] and receive every recvs[i] at once (par_exchange_words underneath, the
+/// sends posted first, so no order of the calls across ranks can deadlock).
+void pi_exchange_mpz(const pi_mpz_msg *sends, int ns, pi_mpz_msg *recvs, int nr);
+
+/// Collective: the exact sum of a non-negative GMP integer over all ranks into x on rank 0
+/// (the others keep theirs).  0, or 1 on every rank (said) if rank 0 is out of memory.
+int pi_sum_mpz_root(mpz_t x);
 
 #endif

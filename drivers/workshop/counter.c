@@ -256,9 +256,9 @@ static void report(const ws_ctx *x, const ws_opts *o, const outcome *out, uint64
 static int note_cpus(const ws_ctx *x, const ws_opts *o)
 {
     int cmin, cmax;
-    par_minmax_int(par_affinity_cpus(), &cmin, &cmax);
+    par_minmax_int(affinity_cpus(), &cmin, &cmax);
     if (x->printer && !o->json && o->threads > 1 && cmin > 0 && cmin < o->threads &&
-        cmin < par_online_cpus())
+        cmin < affinity_online_cpus())
         fprintf(stderr, "%s: note: a rank may run on only %d CPU%s for its %d threads: they "
                         "take turns, so unsafe loses fewer updates (Open MPI: mpirun "
                         "--bind-to none; MPICH: mpiexec -bind-to none)\n",

@@ -168,7 +168,7 @@ static int join_run(const ws_ctx *x, const ws_opts *o)
     const double join = ws_now() - t0;
     for (int t = 0; t < T; t++)
         mine[t].join = join;
-    msg_gather(mine, (size_t)T * sizeof *mine, all);
+    par_gather(mine, (size_t)T * sizeof *mine, all);
     if (x->printer)
         join_report(x, o, all, n, common);
     free(mine);

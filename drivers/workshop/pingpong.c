@@ -203,7 +203,7 @@ static int run(const ws_ctx *x, const ws_opts *o)
     }
     memset(buf, 0, bytes);                        /* touch every page before timing */
     const int pass = par_sum_u64(!sweep(x, o, buf, nsizes, secs)) == 0;
-    msg_gather(secs, (size_t)nsizes * sizeof *secs, all);
+    par_gather(secs, (size_t)nsizes * sizeof *secs, all);
     if (x->printer)
         report(x, o, all, nsizes, pass);
     free(buf), free(secs), free(all);

@@ -1,4 +1,4 @@
-/* processes.c - `workshop processes`: the Process/doubler lesson; every rank and thread reports, MPMD by MPI_APPNUM. */
+/* processes.c - `workshop processes`: the Process/doubler lesson; every rank and thread reports, MPMD by the application number (msg_appnum). */
 #define _GNU_SOURCE /* sched_getcpu */
 #include <sched.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 typedef struct {
     int32_t rank;     ///< MPI rank
     int32_t thread;   ///< OpenMP thread
-    int32_t appnum;   ///< MPMD application (MPI_APPNUM)
+    int32_t appnum;   ///< MPMD application (msg_appnum)
     int32_t cpu;      ///< CPU it ran on when it computed (sched_getcpu)
     int32_t overflow; ///< 1 if the result does not fit in 64 bits
     int64_t pid;      ///< process id
@@ -163,7 +163,7 @@ static int run(const ws_ctx *x, const ws_opts *o)
         return ws_verdict(x, 0, "out of memory");
     }
     fill(recs, x, o);
-    msg_gather(recs, (size_t)T * sizeof *recs, all);
+    par_gather(recs, (size_t)T * sizeof *recs, all);
     if (x->printer) {
         for (int i = 0; i < n; i++)
             apps = all[i].appnum + 1 > apps ? all[i].appnum + 1 : apps;

@@ -147,7 +147,7 @@ static int run(const ws_ctx *x, const ws_opts *o)
         return ws_verdict(x, 0, "out of memory");
     }
     steps(x, n, w, a, written, reversed, &read);
-    msg_gather(&read, sizeof read, reads);
+    par_gather(&read, sizeof read, reads);
     msg_win_free(w);
     int pass = 1;
     if (x->printer) {

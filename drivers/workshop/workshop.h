@@ -66,9 +66,17 @@ typedef struct {
 /// The --threads option, for lessons with threads_default > 0.
 #define WS_THREADS_LONGOPT {"threads", required_argument, 0, 'T'}
 
-/// The lessons (drivers/ws_*.c).
+/// The lessons (drivers/workshop/processes.c, order.c, counter.c, shared.c, pingpong.c).
 extern const ws_lesson ws_processes, ws_join_order, ws_queue, ws_counter, ws_shared,
     ws_pingpong;
+
+/// Parse argv before MPI starts: the lesson into *L and its options into o (zeroed by the
+/// caller).  0 run, 1 help or version shown, 2 usage error (its line in x->msg).
+int ws_parse(ws_ctx *x, ws_opts *o, const ws_lesson **L, int argc, char **argv);
+
+/// Hash of the verdict, the lesson and its options, --task and the thread count left out:
+/// what every MPMD application must agree on.
+uint64_t ws_signature(int verdict, const ws_lesson *L, const ws_opts *o);
 
 /// Usage error found in argv: keep "prog: message" in x->msg (said once the ranks agree); 2.
 int ws_usage(ws_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,10 +1,121 @@
-/* test_cli.c - strict count parsing: exact scientific notation accepted, everything else refused. */
+/* test_cli.c - strict count parsing (exact scientific notation accepted, everything else refused) and the one option engine. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "tap.h"
+
+/// What the test parser's own options record.
+typedef struct {
+    int64_t size;      ///< --size N
+    const char *sizes; ///< --sizes [RANGE]
+    int seen;          ///< own options taken
+    char *msg;         ///< where a usage error's line goes
+    size_t len;        ///< bytes of msg
+} own_opts;
+
+/// The test parser's own options: --size N (a count), --sizes [RANGE].
+static int own_option(void *state, int opt, const char *arg)
+{
+    own_opts *o = state;
+    const cli_say s = {.prog = "prog", .hold = 1, .msg = o->msg, .len = o->len};
+    o->seen++;
+    if (opt == 's')
+        return cli_count(&s, "--size", arg, 1, 1000, &o->size);
+    o->sizes = arg ? arg : "default";
+    return 0;
+}
+
+static int help_shown;
+
+static void test_usage(void)
+{
+    help_shown++;
+}
+
+/// Run the engine on a command line (words separated by spaces); the line said into msg.
+static int engine(const char *line, int positionals, int *json, int *threads, own_opts *o,
+                  char *msg, size_t len)
+{
+    static const struct option longopts[] = {
+        {"size", required_argument, 0, 's'}, {"sizes", optional_argument, 0, 'S'},
+        {"threads", required_argument, 0, 'T'}, {"json", no_argument, 0, 'J'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    char buf[256], *argv[32];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "prog %s", line);
+    for (char *w = strtok(buf, " "); w && argc < 31; w = strtok(NULL, " "))
+        argv[argc++] = w;
+    argv[argc] = NULL;
+    const cli_parser p = {.shortopts = ":hs:", .longopts = longopts, .usage = test_usage,
+                          .see = "--help", .json = json, .threads = threads, .threads_max = 64,
+                          .positionals = positionals, .next_word = 1, .option = own_option,
+                          .state = o};
+    const cli_say s = {.prog = "prog", .printer = 1, .hold = 1, .msg = msg, .len = len};
+    msg[0] = '\0';
+    *json = *threads = 0;
+    memset(o, 0, sizeof *o);
+    o->msg = msg;
+    o->len = len;
+    help_shown = 0;
+    return cli_options(&s, &p, argc, argv);
+}
+
+/// The option engine: common options, the caller's own, and every usage error's one line.
+static void test_engine(void)
+{
+    own_opts o;
+    char msg[256];
+    int json, threads;
+
+    tap_ok(engine("--json --threads 1e1 --size 2.5e2", 0, &json, &threads, &o, msg,
+                  sizeof msg) == 0 && json == 1 && threads == 10 && o.size == 250 && !msg[0],
+           "engine: --json, --threads 1e1 and the caller's --size 2.5e2 taken exactly");
+    tap_ok(engine("--sizes 1:8", 0, &json, &threads, &o, msg, sizeof msg) == 0 &&
+               o.sizes && !strcmp(o.sizes, "1:8"),
+           "engine: an optional value may be the next word (--sizes 1:8)");
+    tap_ok(engine("--sizes", 0, &json, &threads, &o, msg, sizeof msg) == 0 && o.sizes &&
+               !strcmp(o.sizes, "default"),
+           "engine: an optional value may be left out");
+    tap_ok(engine("--json --help --size 0", 0, &json, &threads, &o, msg, sizeof msg) == 1 &&
+               help_shown == 1 && !msg[0],
+           "engine: --help shown once by the printer and 1, before later options");
+    static const struct {
+        const char *line, *said;
+    } refused[] = {
+        {"--bogus", "prog: unknown option '--bogus' (see --help)"},
+        {"-x", "prog: unknown option '-x' (see --help)"},
+        {"--size", "prog: option '--size' needs a value"},
+        {"-s", "prog: option '-s' needs a value"},
+        {"--threads 65", "prog: invalid --threads '65': too large (allowed 1 to 64)"},
+        {"--threads two", "prog: invalid --threads 'two': not a number"},
+        {"--size 1.5", "prog: invalid --size '1.5': not a whole number"},
+        {"--json stray", "prog: unexpected argument 'stray'"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const int rc = engine(refused[i].line, 0, &json, &threads, &o, msg, sizeof msg);
+        tap_ok(rc == 2 && !strcmp(msg, refused[i].said), "engine: '%s' -> 2, \"%s\" (got %d, \"%s\")",
+               refused[i].line, refused[i].said, rc, msg);
+    }
+    tap_ok(engine("--json INPUT", 1, &json, &threads, &o, msg, sizeof msg) == 0 && json &&
+               optind == 2,
+           "engine: with positionals the first word is the caller's (optind 2)");
+    const cli_say s = {.prog = "pi", .hold = 1, .msg = msg, .len = sizeof msg};
+    double sec;
+    tap_ok(cli_seconds(&s, "--scale", "0.25", 10, &sec) == 0 && sec == 0.25 &&
+               cli_seconds(&s, "--scale", "11", 10, &sec) == 2 &&
+               !strcmp(msg, "pi: invalid --scale '11': not a number of seconds from 0 to 10"),
+           "cli_seconds: 0.25 taken, 11 refused with its line (%s)", msg);
+    static char big[5001], line[8192];
+    memset(big, '1', 5000);
+    const cli_say b = {.prog = "p", .hold = 1, .msg = line, .len = sizeof line};
+    int64_t n;
+    const int rc = cli_count(&b, "-n", big, 1, 10, &n);
+    tap_ok(rc == 2 && strlen(line) == strlen("p: invalid -n '': too many significant digits") + 5000 &&
+               strstr(line, "': too many significant digits"),
+           "a usage line naming a 5000-byte value is kept whole (%zu bytes)", strlen(line));
+}
 
 int main(void)
 {
@@ -90,5 +201,6 @@ int main(void)
     tap_ok(cli_env_threads(64, &t) != NULL, "OMP_NUM_THREADS=zero refused");
     setenv("OMP_NUM_THREADS", "0", 1);
     tap_ok(cli_env_threads(64, &t) != NULL, "OMP_NUM_THREADS=0 refused");
+    test_engine();
     return tap_done();
 }
