@@ -18,7 +18,7 @@ pair() {
     shift
     b=("$@")
     local t0=$SECONDS
-    timeout 60 "$MPIRUN" --oversubscribe -np 1 "${a[@]}" : -np 2 "${b[@]}" >"$tmp/out" 2>"$tmp/err"
+    timeout 60 "$MPILAUNCH" --oversubscribe -np 1 "${a[@]}" : -np 2 "${b[@]}" >"$tmp/out" 2>"$tmp/err"
     local rc=$? dt=$((SECONDS - t0))
     local ours
     ours=$(grep -c "^$prefix" "$tmp/err")
