@@ -42,14 +42,30 @@ ok_todo() { tap_todo=$3; ok "$1" "$2"; }
 # Intel MPI), else nothing.
 hydra_todo() { [ "$MPI_FLAVOR" = openmpi ] || echo "$MPIRUN is Hydra ($MPI_FLAVOR): $*"; }
 
-# ranks_of PID: the MPI ranks launcher PID started on this host (Open MPI's mpirun: its children;
-# Hydra: the children of its hydra_pmi_proxy).
-ranks_of() {
-    local p
-    for p in $(pgrep -P "$1"); do
-        if [ "$(ps -o comm= -p "$p")" = hydra_pmi_proxy ]; then pgrep -P "$p"; else echo "$p"; fi
+# find_ranks PID: into $RANKS, the MPI ranks that PID started on this host: its descendants
+# through slurm/mpilaunch, the launcher (mpirun, mpiexec) and Hydra's proxies; no fork (for polls)
+find_ranks() {
+    local todo=$1 p k kids comm
+    RANKS=""
+    while [ -n "$todo" ]; do
+        set -- $todo
+        todo=""
+        for p; do
+            kids=""
+            read -r kids <"/proc/$p/task/$p/children" 2>/dev/null
+            for k in $kids; do
+                comm=""
+                read -r comm <"/proc/$k/comm" 2>/dev/null
+                case $comm in
+                mpilaunch | mpirun | orterun | prterun | mpiexec* | hydra_pmi_proxy | timeout) todo="$todo $k" ;;
+                *) RANKS="$RANKS $k" ;;
+                esac
+            done
+        done
     done
 }
+# ranks_of PID: the same, printed
+ranks_of() { find_ranks "$1"; echo $RANKS; }
 
 # diag TEXT...: a TAP diagnostic line.
 diag() { echo "# $*"; }

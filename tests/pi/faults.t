@@ -94,16 +94,16 @@ for c in "--help" "--list"; do
     ok $? "map $c >/dev/full: exit 1"
 done
 
-# ---- signals: to mpirun and to a rank; SIGKILL of a rank ------------------------------------
+# ---- signals: to the launch (slurm/mpilaunch, which relays them) and to a rank; SIGKILL of a rank --
 # 1000 sleep tasks of 0.01 s (about 5 s on 2 ranks): the run is surely under way when hit,
 # whatever the machine's load, and costs no CPU.
 for _ in $(seq 1000); do echo 0.01; done >slow.txt
-# start_map: map slow.txt under mpirun -np 2 in the background (pid in $job), once under way
+# start_map: map slow.txt under mpilaunch -np 2 in the background (pid in $job), once under way
 start_map() {
     echo "previous output" >out.txt
-    # --foreground: timeout passes a signal to mpirun once; a second one makes mpirun
+    # --foreground: timeout passes a signal on once; a second one to Open MPI's mpirun makes it
     # SIGKILL the ranks at once ("abort is already in progress"), which nobody can clean up after
-    timeout --foreground 120 "$MPIRUN" -np 2 "$MAP" sleep slow.txt -o out.txt >std.out 2>err.txt &
+    timeout --foreground 120 "$MPILAUNCH" -np 2 "$MAP" sleep slow.txt -o out.txt >std.out 2>err.txt &
     job=$!
     for _ in $(seq 200); do [ -n "$(temps .)" ] && break; sleep 0.05; done
     sleep 0.5
@@ -131,7 +131,7 @@ for sig in TERM INT HUP; do
     start_map
     t0=$SECONDS
     kill -"$sig" "$job"
-    finished_cleanly "SIG$sig to mpirun during map" "$t0"
+    finished_cleanly "SIG$sig to mpilaunch during map" "$t0"
 done
 for rank in 0 1; do
     for sig in TERM KILL; do
@@ -145,11 +145,11 @@ for rank in 0 1; do
 done
 # the same job, not interrupted, publishes
 head -n 100 slow.txt >slow100.txt
-timeout 120 "$MPIRUN" -np 2 "$MAP" sleep slow100.txt -o out.txt >std.out 2>err.txt
+timeout 120 "$MPILAUNCH" -np 2 "$MAP" sleep slow100.txt -o out.txt >std.out 2>err.txt
 [ $? -eq 0 ] && [ "$(grep -c '^0.01$' out.txt)" -eq 100 ] && [ -z "$(temps .)" ]
 ok $? "not interrupted: 100 results published, no temporary"
 echo "previous output" >pi.txt
-timeout --foreground 120 "$MPIRUN" -np 2 "$PI" bbp --digits 5000000 -o pi.txt >std.out 2>err.txt &
+timeout --foreground 120 "$MPILAUNCH" -np 2 "$PI" bbp --digits 5000000 -o pi.txt >std.out 2>err.txt &
 job=$!
 for _ in $(seq 200); do [ -n "$(temps .)" ] && break; sleep 0.05; done
 sleep 0.5
@@ -158,7 +158,7 @@ wait "$job"
 rc=$?
 for _ in $(seq 50); do [ -z "$(temps .)" ] && break; sleep 0.1; done
 [ $rc -ne 0 ] && same_as_before pi.txt && [ -z "$(temps .)" ]
-ok $? "SIGTERM to mpirun during pi bbp --digits -o: exit $rc, previous file intact, no temporary"
+ok $? "SIGTERM to mpilaunch during pi bbp --digits -o: exit $rc, previous file intact, no temporary"
 [ $rc -ne 0 ] && same_as_before pi.txt && [ -z "$(temps .)" ] || diag "pi.txt: $(head -c 40 pi.txt); temporaries: $(temps . | tr '\n' ' ')"
 
 # ---- values out of a double's range, nan and inf ------------------------------------------

@@ -6,6 +6,9 @@
 . "$(dirname "$0")/../lib.sh"
 OMPI_BIN=${OMPI_BIN:-$TOP/bin}
 MPICH_BIN=${MPICH_BIN:-$TOP/build-mpich/bin}
+# relative build directories name folders of the checkout (the test runs in a temporary directory)
+case $OMPI_BIN in /*) ;; *) OMPI_BIN=$TOP/$OMPI_BIN ;; esac
+case $MPICH_BIN in /*) ;; *) MPICH_BIN=$TOP/$MPICH_BIN ;; esac
 OMPI_MPIRUN=${OMPI_MPIRUN:-mpirun}
 MPICH_MPIRUN=${MPICH_MPIRUN:-mpiexec.mpich}
 export OMPI_BIN MPICH_BIN OMPI_MPIRUN MPICH_MPIRUN MPILAUNCH

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# stop.t - the one stop-and-cleanup mechanism: a checkpoint owned by one run (locked, a dead run's lock no obstacle, a symlink's target written and removed), SIGKILL of rank 0 inside a save, SIGUSR1/USR2/ALRM/XCPU to map -o and pi bbp --digits -o, SIGUSR1 in a run's first 60 ms.
+# stop.t - the one stop-and-cleanup mechanism: a checkpoint owned by one run (locked, a dead run's lock no obstacle, a symlink's target written and removed), SIGKILL of rank 0 inside a save, SIGUSR1/USR2/ALRM/XCPU to map -o and pi bbp --digits -o, SIGUSR1 in a run's first 60 ms, alone and through slurm/mpilaunch.
 . "$(dirname "$0")/../lib.sh"
 MAP=${MAP:-$BIN/map}
 small_tmp
@@ -19,23 +19,6 @@ caught() {
     done <"/proc/$1/status" 2>/dev/null
     return 1
 }
-# find_ranks PID: the rank processes launcher PID started into $RANKS (its children, or its
-# Hydra proxy's); no fork
-find_ranks() {
-    local k="" kk="" p comm
-    RANKS=""
-    read -r k <"/proc/$1/task/$1/children" 2>/dev/null
-    for p in $k; do
-        comm=""
-        read -r comm <"/proc/$p/comm" 2>/dev/null
-        case $comm in
-        hydra_pmi_prox*) read -r kk <"/proc/$p/task/$p/children" 2>/dev/null; RANKS="$RANKS $kk" ;;
-        *) RANKS="$RANKS $p" ;;
-        esac
-    done
-}
-# ranks PID: the same, printed
-ranks() { find_ranks "$1"; echo $RANKS; }
 # all_caught PID N: launcher PID has its N ranks, every one with its handlers installed; no fork
 all_caught() {
     local p n=0
@@ -44,7 +27,7 @@ all_caught() {
     [ "$n" -eq "$2" ]
 }
 # rank0 PID: the rank 0 process of mpirun PID
-rank0() { local p; for p in $(ranks "$1"); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxE '(OMPI_COMM_WORLD_RANK|PMI_RANK)=0' && echo "$p"; done; }
+rank0() { local p; for p in $(ranks_of "$1"); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxE '(OMPI_COMM_WORLD_RANK|PMI_RANK)=0' && echo "$p"; done; }
 # nap S: sleep S seconds without starting a process (read's timeout on a FIFO nobody writes)
 mkfifo "$tmp/.nap"
 exec 9<>"$tmp/.nap"
@@ -53,7 +36,7 @@ nap() { read -r -t "$1" -u 9 _; }
 await() { for _ in $(seq 6000); do "$@" && return 0; nap 0.01; done; return 1; }
 # reap PID: wait for the background job PID (at most 60 s, then SIGKILL it and its children); status in $rc
 reap() {
-    await eval "! kill -0 $1 2>/dev/null" || { kill -KILL $(ranks "$1") "$1" 2>/dev/null; diag "killed a hung run"; }
+    await eval "! kill -0 $1 2>/dev/null" || { kill -KILL $(ranks_of "$1") "$1" 2>/dev/null; diag "killed a hung run"; }
     wait "$1" 2>/dev/null   # no job notice ("User defined signal 1") on stderr
     rc=$?
 }
@@ -93,13 +76,15 @@ kill -KILL $a
 reap $a
 held=$(cat "$CK.lock" 2>/dev/null)
 echo "half a checkpoint" >"$CK.tmp.Zz9Yy8"     # as a run SIGKILLed on every rank at once leaves
-"$MPIRUN" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" >b.out 2>b.err &
+"$MPILAUNCH" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" >b.out 2>b.err &
 b=$!
 # lock_is_new: the lock file is there again and no longer the dead run's
 lock_is_new() { [ -s "$CK.lock" ] && [ "$(cat "$CK.lock")" != "$held" ]; }
 await lock_is_new
 kill -USR1 $b
 reap $b
+[ -n "$held" ] && grep -q "stopped by SIGUSR1: checkpoint saved in $CK" b.err && ! has_temp && [ $rc -ne 75 ] &&
+    tap_todo=$(hydra_todo "may exit 0 after forwarding SIGUSR1 though every rank exited 75")
 [ -n "$held" ] && [ $rc -eq 75 ] && grep -q "stopped by SIGUSR1: checkpoint saved in $CK" b.err && ! has_temp
 ok $? "a lock file left by a SIGKILLed run ($held) does not block the next run: it resumes, stops on SIGUSR1 (exit $rc)"
 [ "$(grep -c "^pi midpoint: note: removed $CK.tmp.Zz9Yy8, left by a run that died while saving$" b.err)" -eq 1 ]
@@ -108,15 +93,17 @@ ok $? "... and, holding the lock, it removes a temporary a dead run left (said o
 diag "${SECONDS}s"
 # ---- SIGKILL of rank 0 inside a save: the surviving rank removes the temporary -------------------
 export PI_TEST_SAVE_DELAY=5            # test-only: rank 0 waits 5 s between writing and renaming
-"$MPIRUN" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" --checkpoint-every 0 >b.out 2>b.err &
+"$MPILAUNCH" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" --checkpoint-every 0 >b.out 2>b.err &
 b=$!
 await has_temp
 cp "$CK" inside.ckpt                   # the previous checkpoint, while the next one is being written
 r0=$(rank0 $b)
-others=$(ranks $b)
+others=$(ranks_of $b)
 kill -KILL $r0
 reap $b
 unset PI_TEST_SAVE_DELAY
+[ -n "$r0" ] && [ $rc -ne 0 ] && has_temp && cmp -s "$CK" inside.ckpt && gone $others &&
+    tap_todo=$(hydra_todo "it SIGKILLs the other ranks at once, so none is left to remove it (the next run on the checkpoint does, as above)")
 [ -n "$r0" ] && [ $rc -ne 0 ] && ! has_temp && cmp -s "$CK" inside.ckpt && gone $others
 ok $? "SIGKILL of rank 0 (pid $r0) during a save: exit $rc, no $(basename "$CK").tmp.* left, the previous checkpoint byte for byte, no rank left"
 has_temp && diag "left: $(temps . | tr '\n' ' ')"
@@ -125,8 +112,8 @@ a=$!
 await caught $a
 kill -USR1 $a
 reap $a
-[ $rc -eq 75 ] && [ "$(segs "$CK")" -ge "$(segs inside.ckpt)" ] && [ "$(segs inside.ckpt)" -gt 0 ]
-ok $? "... and that checkpoint resumes ($(segs inside.ckpt) segments, then $(segs "$CK"))"
+[ $rc -eq 75 ] && [ "$(segs "$CK")" -ge "$(segs inside.ckpt)" ] && [ "$(segs inside.ckpt)" -gt 0 ] && ! has_temp
+ok $? "... and that checkpoint resumes ($(segs inside.ckpt) segments, then $(segs "$CK")), no temporary left"
 
 diag "${SECONDS}s"
 # ---- a symlinked checkpoint: the target is written and removed, the link stays -------------------
@@ -162,12 +149,12 @@ hit() {
     if [ "$np" = 0 ]; then
         "$@" >std.out 2>err.txt &
     else
-        "$MPIRUN" --oversubscribe -np "$np" "$@" >std.out 2>err.txt &
+        "$MPILAUNCH" --oversubscribe -np "$np" "$@" >std.out 2>err.txt &
     fi
     job=$!
     await has_temp
     sleep 0.3
-    pids="$job $(ranks $job)"
+    pids="$job $(ranks_of $job)"
     kill -"$sig" $job
     reap $job
 }
@@ -178,13 +165,13 @@ for sig in USR1 USR2 ALRM XCPU; do
         want=$((128 + $(num $sig)))
         [ "$np" = 0 ] && [ $rc -eq $want ] || [ "$np" = 2 ] && [ $rc -ne 0 ]
         [ $? -eq 0 ] && [ "$(cat out.txt)" = "previous output" ] && ! has_temp && gone $pids
-        ok $? "SIG$sig to map -o ($([ $np = 0 ] && echo alone || echo "mpirun -np $np")): exit $rc, previous output intact, no temporary, no process left"
+        ok $? "SIG$sig to map -o ($([ $np = 0 ] && echo alone || echo "mpilaunch -np $np")): exit $rc, previous output intact, no temporary, no process left"
         has_temp && { diag "left: $(temps . | tr '\n' ' ')"; rm -f .map-* out.txt.tmp.*; }
         echo "previous output" >pi.txt
         hit "$sig" "$np" "$PI" bbp --digits 3000000 -o pi.txt
         [ "$np" = 0 ] && [ $rc -eq $want ] || [ "$np" = 2 ] && [ $rc -ne 0 ]
         [ $? -eq 0 ] && [ "$(cat pi.txt)" = "previous output" ] && ! has_temp && gone $pids
-        ok $? "SIG$sig to pi bbp --digits -o ($([ $np = 0 ] && echo alone || echo "mpirun -np $np")): exit $rc, previous file intact, no temporary, no process left"
+        ok $? "SIG$sig to pi bbp --digits -o ($([ $np = 0 ] && echo alone || echo "mpilaunch -np $np")): exit $rc, previous file intact, no temporary, no process left"
         has_temp && { diag "left: $(temps . | tr '\n' ' ')"; rm -f pi.txt.tmp.*; }
     done
 done
@@ -195,7 +182,7 @@ for c in "USR1 0" "XCPU 2"; do
     hit "$sig" "$np" "$PI" chudnovsky --digits 5000000 -o pi.txt
     [ "$np" = 0 ] && [ $rc -eq $((128 + $(num $sig))) ] || [ "$np" = 2 ] && [ $rc -ne 0 ]
     [ $? -eq 0 ] && [ "$(cat pi.txt)" = "previous output" ] && ! has_temp && gone $pids
-    ok $? "SIG$sig to pi chudnovsky --digits -o ($([ $np = 0 ] && echo alone || echo "mpirun -np $np")): exit $rc, previous file intact, no temporary, no process left"
+    ok $? "SIG$sig to pi chudnovsky --digits -o ($([ $np = 0 ] && echo alone || echo "mpilaunch -np $np")): exit $rc, previous file intact, no temporary, no process left"
     has_temp && { diag "left: $(temps . | tr '\n' ' ')"; rm -f pi.txt.tmp.*; }
 done
 rm -f core core.*
@@ -220,20 +207,26 @@ for d in 0 0.002 0.005 0.01 0.015 0.02 0.03 0.04 0.05 0.06; do
 done
 [ -z "$bad" ]
 ok $? "alone, SIGUSR1 0-60 ms after start (10 tries, $early before MPI had started): every one exit 75 with its checkpoint${bad:+; failed (delay:exit):$bad}"
-early=0
+# Through slurm/mpilaunch (as make run, the tests and the Slurm scripts launch): counted from the
+# moment mpilaunch has its handlers, while the launcher and the ranks are still starting; it holds
+# the signal until they catch it (Open MPI's mpirun alone dies of it or drops it in its first ~100 ms).
 bad=""
-for d in 0 0.005 0.01 0.02 0.03 0.04 0.05 0.06; do
-    "$MPIRUN" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" >a.out 2>a.err &
+lost=""
+for d in 0 0.002 0.005 0.01 0.02 0.03 0.04 0.06 0.08 0.1; do
+    "$MPILAUNCH" --oversubscribe -np 2 "$PI" "${LONG[@]}" --checkpoint "$CK" >a.out 2>a.err </dev/null &
     a=$!
-    for _ in $(seq 30000); do all_caught $a 2 && break; nap 0.001; done
+    for _ in $(seq 30000); do caught $a && break; nap 0.001; done
     [ "$d" = 0 ] || sleep "$d"
-    [ -e "$CK.lock" ] || early=$((early + 1))   # not yet: MPI still starting
     kill -USR1 $a
     reap $a
-    [ $rc -eq 75 ] && [ "$(grep -c "stopped by SIGUSR1: checkpoint saved in $CK" a.err)" -eq 1 ] && [ -e "$CK" ] || bad="$bad $d:$rc"
+    [ "$(grep -c "stopped by SIGUSR1: checkpoint saved in $CK" a.err)" -eq 1 ] && [ -e "$CK" ] || bad="$bad $d:$rc"
+    [ $rc -eq 75 ] || lost="$lost $d:$rc"
 done
 [ -z "$bad" ]
-ok $? "mpirun -np 2, SIGUSR1 to mpirun 0-60 ms after the ranks start (8 tries, $early during MPI start-up): every one exit 75 with its checkpoint${bad:+; failed (delay:exit):$bad}"
+ok $? "mpilaunch -np 2, SIGUSR1 0-100 ms after it starts (10 tries): every one saved its checkpoint${bad:+; failed (delay:exit):$bad}"
+[ -z "$bad$lost" ]
+ok_todo $? "... and every one exit 75${lost:+; not (delay:exit):$lost}" \
+    "$(hydra_todo "may exit 0 after forwarding SIGUSR1 though every rank exited 75")"
 last=$(segs "$CK")
 "$PI" "${LONG[@]}" --checkpoint "$CK" >a.out 2>a.err &
 a=$!

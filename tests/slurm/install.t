@@ -13,26 +13,33 @@ tag=$(cd "$TOP" && git describe --tags --match 'v[0-9]*' 2>/dev/null)
 version=${tag#v}
 [ -n "$version" ] || version=$(sed -n 's/^BASE_VERSION *:= *//p' "$TOP/Makefile")
 mkdir -p "$tmp/elsewhere"
+# The build under test ($BIN) is what make install installs; its MPI's name in --version, and what
+# a site of that MPI sets for the installed scripts (slurm/site.conf): MPICH's launcher, srun's pmi2.
+if [ "$MPI_FLAVOR" = openmpi ]; then
+    mpi_name='Open MPI v' site_env=()
+else
+    mpi_name='MPICH ' site_env=(MPIRUN="$MPIRUN" PI_SRUN_MPI=pmi2)
+fi
 cd "$tmp/elsewhere" || exit 1
 
 # ---- --version ------------------------------------------------------------------------------
 good=0
 for p in pi map workshop; do
-    out=$("$TOP/bin/$p" --version 2>"$tmp/err")
+    out=$("$BIN/$p" --version 2>"$tmp/err")
     [ $? -eq 0 ] && [ ! -s "$tmp/err" ] && [ "$(head -n 1 <<<"$out")" = "$p (pi-workshop-mpi) $version" ] &&
-        grep -q '^git  *\([0-9a-f]\{7,\}\|unknown\)' <<<"$out" && grep -q '^compiler  *mpicc (\(gcc\|clang\) ' <<<"$out" &&
-        grep -q '^cflags  *.*-ffp-contract=off' <<<"$out" && grep -q '^mpi  *Open MPI v' <<<"$out" &&
+        grep -q '^git  *\([0-9a-f]\{7,\}\|unknown\)' <<<"$out" && grep -q '^compiler  *mpi[^ ]* (\(gcc\|clang\) ' <<<"$out" &&
+        grep -q '^cflags  *.*-ffp-contract=off' <<<"$out" && grep -q "^mpi  *$mpi_name" <<<"$out" &&
         good=$((good + 1))
 done
 ok $((good != 3)) "pi, map and workshop --version: '$version' (git tag, else the Makefile), git, compiler, flags, MPI; exit 0"
 good=0
 for p in pi map workshop; do
-    out=$(mpi 2 "$TOP/bin/$p" --version 2>&1)
+    out=$(mpi 2 "$BIN/$p" --version 2>&1)
     [ $? -eq 0 ] && [ "$(grep -c "^$p (pi-workshop-mpi)" <<<"$out")" -eq 1 ] && [ "$(wc -l <<<"$out")" -eq 6 ] &&
         good=$((good + 1))
 done
 ok $((good != 3)) "mpirun -np 2 pi, map, workshop --version: printed once, exit 0"
-"$TOP/bin/pi" --version >/dev/full 2>"$tmp/err"
+"$BIN/pi" --version >/dev/full 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q '^pi: cannot write standard output: No space left on device' "$tmp/err"
 ok $? "pi --version >/dev/full: exit 1, the reason said"
 [ "$("$PI" midpoint -n 1e6 --json | jfield version)" = "$version" ]
@@ -42,7 +49,7 @@ ok $? "the JSON record's build names the version"
 make -s -C "$TOP" install PREFIX="$P" >"$tmp/install.log" 2>&1
 rc=$?
 files=1
-for p in pi map workshop; do [ -x "$P/bin/$p" ] && cmp -s "$P/bin/$p" "$TOP/bin/$p" || files=0; done
+for p in pi map workshop; do [ -x "$P/bin/$p" ] && cmp -s "$P/bin/$p" "$BIN/$p" || files=0; done
 for f in "$TOP"/slurm/*.sbatch "$TOP"/slurm/common.sh "$TOP"/slurm/site.conf; do
     cmp -s "$f" "$share/slurm/${f##*/}" || files=0
 done
@@ -82,7 +89,7 @@ ok $? "make uninstall DESTDIR=S PREFIX=/opt/piw: no file left ($rc)"
 # ---- installs that own their files: a manifest, spaces in PREFIX, foreign files ----------------
 man=$share/MANIFEST
 [ "$(head -n 1 "$man")" = "# pi-workshop-mpi MANIFEST: what make install put under PREFIX (paths relative to it)" ] &&
-    grep -qx "file $(sha256sum <"$TOP/bin/pi" | cut -d' ' -f1) bin/pi" "$man" &&
+    grep -qx "file $(sha256sum <"$BIN/pi" | cut -d' ' -f1) bin/pi" "$man" &&
     grep -qx "file $(sha256sum <"$TOP/slurm/site.conf" | cut -d' ' -f1) share/pi-workshop-mpi/slurm/site.conf" "$man" &&
     grep -qx "file [0-9a-f]\{64\} share/modulefiles/pi-workshop-mpi/$version.lua" "$man" &&
     [ "$(grep -c '^file ' "$man")" -eq "$(find "$P" -type f ! -name MANIFEST | wc -l)" ]
@@ -136,7 +143,7 @@ ok $? "make install over a foreign P/bin/pi: refused in one line, nothing writte
 [ $rc -ne 0 ] || diag "$(cat "$tmp/install.log")"
 make -s -C "$TOP" install PREFIX="$P3" FORCE=1 >"$tmp/install.log" 2>&1
 rc=$?
-[ $rc -eq 0 ] && cmp -s "$P3/bin/pi" "$TOP/bin/pi" && grep -q ' bin/pi$' "$P3/share/pi-workshop-mpi/MANIFEST" &&
+[ $rc -eq 0 ] && cmp -s "$P3/bin/pi" "$BIN/pi" && grep -q ' bin/pi$' "$P3/share/pi-workshop-mpi/MANIFEST" &&
     grep -qF "FORCE=1: replacing '$P3/bin/pi'" "$tmp/install.log"
 ok $? "make install FORCE=1 over it: replaced, said so, and now listed in the manifest ($rc)"
 make -s -C "$TOP" install PREFIX="$P3" >"$tmp/install.log" 2>&1 && make -s -C "$TOP" uninstall PREFIX="$P3" >>"$tmp/install.log" 2>&1
@@ -162,8 +169,8 @@ else
 fi
 
 # ---- the installed scripts run from any directory ---------------------------------------------
-# (the checkout's default build is installed: it runs under the default launcher, as with Lmod below)
-env -u MPIRUN -u MPI_FLAVOR SLURM_JOB_ID=7 SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES= \
+# (the build under test is installed: it runs under its MPI's launcher as its site sets it, as with Lmod below)
+env -u MPIRUN -u MPI_FLAVOR "${site_env[@]}" SLURM_JOB_ID=7 SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES= \
     PI_ROOT="$share" PATH="$P/bin:$PATH" SLURM_SUBMIT_DIR="$tmp/elsewhere" \
     bash "$share/slurm/pi.sbatch" midpoint -n 1e6 >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 0 ] && grep -q "^job 7: .*, programs $P/bin$" "$tmp/out" && grep -q '^check  *pass' "$tmp/out"
@@ -218,7 +225,7 @@ if [ -z "$lmod_init" ]; then
 elif ! slurm_start "$cluster"; then
     for i in 1 2; do echo "ok $((tap_n += 1)) # SKIP $slurm_skip"; done
 else
-    ids=$(lmod_shell 'module load pi-workshop-mpi && export PI_MODULES= OMPI_MCA_btl=self,tcp &&
+    ids=$(lmod_shell "export ${site_env[*]@Q} PI_MODULES=; "'module load pi-workshop-mpi && export PI_MODULES= OMPI_MCA_btl=self,tcp &&
         sbatch --parsable -n 2 --output=pi-%j.out "$PI_ROOT/slurm/pi.sbatch" midpoint -n 1e8 &&
         PI_LAUNCHER=srun sbatch --parsable -N 2 -n 2 --output=pi-%j.out \
             "$PI_ROOT/slurm/pi.sbatch" midpoint -n 1e8')
