@@ -220,7 +220,7 @@ run: deps
 
 check test: deps
 	@$(MAKE) --no-print-directory tests san tsan
-	BUILD=$(BUILD) BIN=$(BIN) MPIRUN='$(MPIRUN)' prove $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
+	BUILD=$(BUILD) BIN=$(BIN) MPIRUN='$(MPIRUN)' prove --timer $(UNIT_TESTS:%=$(BUILD)/tests/unit/%) \
 	    $(UNIT_TESTS:%=$(BUILD)/san/tests/unit/%) $(SHELL_TESTS)
 
 bench:                          # one after another: they share 2 cores and build/avx2

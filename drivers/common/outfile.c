@@ -152,12 +152,43 @@ const char *stop_signal_name(int sig)
     return "signal";
 }
 
+/// Tell slurm/mpilaunch, when it runs this process (MPILAUNCH_DIR), about a temporary: one
+/// absolute path a line in its "temps" file, removed by it after the launch if still there (a
+/// launcher that SIGKILLs every rank at once, as Hydra does when one dies, leaves no one else).
+/// Best effort: a rank on another host, where the directory is not, says nothing.
+static void tell_launch(const char *path)
+{
+    const char *dir = getenv("MPILAUNCH_DIR");
+    char line[2 * OUTFILE_PATH_MAX + 2], cwd[OUTFILE_PATH_MAX];
+    int n;
+
+    if (!dir || !*dir)
+        return;
+    if (path[0] == '/')
+        n = snprintf(line, sizeof line, "%s\n", path);
+    else if (getcwd(cwd, sizeof cwd))
+        n = snprintf(line, sizeof line, "%s/%s\n", cwd, path);
+    else
+        return;
+    char list[OUTFILE_PATH_MAX];
+    if (n <= 0 || (size_t)n >= sizeof line ||
+        snprintf(list, sizeof list, "%s/temps", dir) >= (int)sizeof list)
+        return;
+    const int fd = open(list, O_WRONLY | O_APPEND | O_CLOEXEC);  /* only if mpilaunch made it */
+    if (fd < 0)
+        return;
+    if (write(fd, line, (size_t)n) != n) { /* a short line is ignored by mpilaunch */ }
+    close(fd);
+}
+
 /// Remember path in a free slot as kind 1 (own) or 2 (a peer's).  0, or -1 if full.
 static int remember(const char *path, int kind)
 {
     install(ENDS);                  /* a program that never called stop_install cleans up too */
     if (strlen(path) >= OUTFILE_PATH_MAX)
         return -1;
+    if (kind == 1)
+        tell_launch(path);
     for (int i = 0; i < CLEANUP_SLOTS; i++)
         if (!cleanup_used[i]) {
             memcpy(cleanup_path[i], path, strlen(path) + 1);

@@ -1,6 +1,8 @@
 /* par.c - MPI wrappers: start-up and agreement, the collective failure path, exact reductions, gathers, timing, hosts. */
 #include "par.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +181,32 @@ static void stdout_rebuffer(void)
     setvbuf(stdout, buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof buf);
 }
 
+/// Rank 0 takes standard input from the FIFO slurm/mpilaunch names in MPILAUNCH_STDIN (under
+/// Hydra, whose own stdin forwarding aborts a job that reads slowly); the FIFO is unlinked once
+/// open, so nothing is left whatever happens next.  0, or 1 when it cannot be opened.
+static int stdin_from_launch(void)
+{
+    const char *fifo = getenv("MPILAUNCH_STDIN");
+    int fd;
+
+    if (!fifo || !*fifo || par_rank() != 0)
+        return 0;
+    fd = open(fifo, O_RDONLY | O_CLOEXEC);   /* blocks until mpilaunch's writer is there */
+    if (fd < 0) {
+        fprintf(stderr, "cannot open standard input relayed by mpilaunch (%s): %s\n", fifo,
+                strerror(errno));
+        return 1;
+    }
+    unlink(fifo);
+    if (dup2(fd, STDIN_FILENO) < 0) {
+        fprintf(stderr, "cannot take standard input from %s: %s\n", fifo, strerror(errno));
+        close(fd);
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
 int par_init(int *argc, char ***argv)
 {
     int provided;
@@ -193,6 +221,10 @@ int par_init(int *argc, char ***argv)
         return 1;
     started = 1;
     stdout_rebuffer();
+    int no_stdin = stdin_from_launch();
+    MPI_Allreduce(MPI_IN_PLACE, &no_stdin, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (no_stdin)
+        return 1;                    /* every rank alike: rank 0 said why */
     MPI_Type_contiguous(2, MPI_UINT64_T, &u128_type);
     MPI_Type_commit(&u128_type);
     MPI_Op_create(u128_sum, 1, &u128_sum_op);

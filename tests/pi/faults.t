@@ -117,10 +117,8 @@ finished_cleanly() {
         [ -z "$left" ] && break
         sleep 0.1
     done
-    # TODO(issue 20, map's part: i21-map): Hydra SIGKILLs the other ranks at once when one dies or
-    # on SIGHUP, so no rank removes map's temporaries; until map copes, that alone is a TODO there
-    [ $rc -ne 0 ] && [ $dt -le 10 ] && same_as_before out.txt && [ -z "$left" ] && [ -n "$(temps .)" ] &&
-        tap_todo=$(hydra_todo "it SIGKILLs the other ranks at once; map's temporaries stay (map's cleanup: issue 20, i21-map)")
+    # (Hydra SIGKILLs the other ranks at once when one dies or on SIGHUP: slurm/mpilaunch then
+    # removes the temporaries they listed)
     [ $rc -ne 0 ] && [ $dt -le 10 ] && same_as_before out.txt && [ -z "$(temps .)" ] && [ -z "$left" ]
     ok $? "$1: exit $rc after ${dt} s, previous output intact, no temporary, no process left"
     same_as_before out.txt || diag "out.txt now: $(head -c 60 out.txt | tr '\n' ' ') ($(wc -l <out.txt) lines)"

@@ -96,4 +96,25 @@ out=$(mpi 1 "$BIN/workshop" processes --task square --input 7 --json : -np 1 "$B
 [ $? -eq 0 ] && grep -q '"lesson": "processes"' <<<"$out"
 ok $? "MPMD through mpilaunch runs"
 
+# ---- standard input: streamed to rank 0 (under Hydra through mpilaunch's FIFO) ------------------
+seq 1 300000 >"$tmp/in.txt"
+"$BIN/map" double "$tmp/in.txt" >"$tmp/want.txt"
+seq 1 300000 | mpi 2 "$BIN/map" double --schedule dynamic >"$tmp/got.txt" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && cmp -s "$tmp/got.txt" "$tmp/want.txt" && [ ! -s "$tmp/err" ]
+ok $? "a 300000-line pipe into map on 2 ranks: every result, exit $rc$([ -s "$tmp/err" ] && echo ": $(head -n 1 "$tmp/err")")"
+mpi 3 "$BIN/map" double <"$tmp/in.txt" >"$tmp/got.txt" 2>"$tmp/err" && cmp -s "$tmp/got.txt" "$tmp/want.txt"
+ok $? "a redirected file as map's stdin on 3 ranks: every result"
+t0=$SECONDS
+yes 2>/dev/null | mpi 2 "$BIN/map" double --bogus >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ $((SECONDS - t0)) -le 60 ] && grep -q "unknown option '--bogus'" "$tmp/err"
+ok $? "an endless pipe into a refused map: exit $rc, no hang"
+printf '1\nx\n' | mpi 2 "$BIN/map" double >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "^stdin:2: not a number 'x'" "$tmp/err"
+ok $? "a bad record on piped stdin: exit $rc, named stdin:2"
+[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'mpilaunch.*' -newer "$tmp/in.txt")" ]
+ok $? "no FIFO directory of mpilaunch's left behind"
+
 done_testing

@@ -102,8 +102,7 @@ rc=$?
     [ "$(cat "$tmp/requeued" 2>/dev/null)" = "requeue 7" ] && [ -s "$tmp/long.ckpt" ]
 ok $? "long.sbatch: USR1 to the batch shell checkpoints pi and calls scontrol requeue 7 (exit $rc)"
 grep -q '^pi stopped at .* (exit 75): requeueing job 7' "$tmp/out"
-ok_todo $? "long.sbatch: the launcher passed on pi's exit status 75" \
-    "$(hydra_todo "may exit 0 after forwarding SIGUSR1 though every rank exited 75")"
+ok $? "long.sbatch: the launcher passed on pi's exit status 75"
 want=$(mpi 2 "$PI" midpoint -n 1.2e10 | grep '^pi  ')
 "${long[@]}" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 0 ] && grep -q "^resuming from $tmp/long.ckpt" "$tmp/out" && [ "$(grep '^pi  ' "$tmp/out")" = "$want" ] &&
