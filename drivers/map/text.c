@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "exchange.h"
 #include "par.h"
@@ -173,12 +175,27 @@ static int read_stream(const map_job *job, round_bufs *B, FILE *in, text_part *t
     return 1;
 }
 
+/// Rank 0's stream: standard input itself when path is NULL or names the pipe or FIFO already
+/// open as standard input (/dev/stdin: opened again by name, a FIFO waits for a writer, and
+/// slurm/mpilaunch's under Hydra may have finished writing already); else path opened.
+static FILE *open_stream(const char *path)
+{
+    struct stat a, b;
+
+    if (!path)
+        return stdin;
+    if (fstat(STDIN_FILENO, &a) == 0 && S_ISFIFO(a.st_mode) && stat(path, &b) == 0 &&
+        a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        return stdin;
+    return fopen(path, "r");
+}
+
 /// Rank 0 alone reads a stream: standard input (mpirun forwards it to rank 0 only, path
 /// NULL), a pipe, a FIFO, a /proc file; every rank computes, formats and writes.
 static int text_stream(const map_job *job, round_bufs *B, sink_state *k, const char *path,
                        int64_t budget, text_totals *tot)
 {
-    FILE *in = par_rank() != 0 ? NULL : path ? fopen(path, "r") : stdin;
+    FILE *in = par_rank() != 0 ? NULL : open_stream(path);
     int rc = 0;
     if (par_rank() == 0 && !in) {
         fprintf(stderr, "map: cannot read '%s': %s\n", path, strerror(errno));
@@ -194,7 +211,7 @@ static int text_stream(const map_job *job, round_bufs *B, sink_state *k, const c
         rc = finish_round(job, B, k, &tp, tot, more);
     } while (!rc && tot->more);
     free(line);
-    if (in && path)
+    if (in && in != stdin)
         fclose(in);
     return rc;
 }
