@@ -23,24 +23,12 @@ export MPI_FLAVOR
 tap_n=0
 tap_failed=0
 
-# ok COND_STATUS NAME: one TAP point from the status of the previous test command.  A failure
-# is a TAP TODO instead when tap_todo names a reason (a launcher's known limit; see hydra_todo),
-# which is used up by this point.
+# ok COND_STATUS NAME: one TAP point from the status of the previous test command.
 ok() {
     tap_n=$((tap_n + 1))
     if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"
-    elif [ -n "${tap_todo:-}" ]; then echo "not ok $tap_n - $2 # TODO $tap_todo"
     else echo "not ok $tap_n - $2"; tap_failed=$((tap_failed + 1)); fi
-    tap_todo=""
 }
-
-# ok_todo STATUS NAME REASON: as ok, but with a REASON (a launcher's known limit) a failure is a
-# TAP TODO that names it; an empty REASON makes it an ordinary test point.
-ok_todo() { tap_todo=$3; ok "$1" "$2"; }
-
-# hydra_todo WHY...: the reason for ok_todo (or tap_todo) when the launcher is Hydra (MPICH,
-# Intel MPI), else nothing.
-hydra_todo() { [ "$MPI_FLAVOR" = openmpi ] || echo "$MPIRUN is Hydra ($MPI_FLAVOR): $*"; }
 
 # find_ranks PID: into $RANKS, the MPI ranks that PID started on this host: its descendants
 # through slurm/mpilaunch, the launcher (mpirun, mpiexec) and Hydra's proxies; no fork (for polls)

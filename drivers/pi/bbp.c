@@ -373,22 +373,21 @@ static char *split_digits(dec_job *job, int64_t extra)
     return text;
 }
 
+/// One try with 64 x extra more guard bits: the text on rank 0, or NULL.
+static char *dec_attempt(void *arg, int extra)
+{
+    dec_job *job = arg;
+    if (job->o->algorithm != ALG_DIRECT)
+        return split_digits(job, 64 * extra);
+    job->bits = bbp_decimal_bits(job->o->digits) + 64 * extra;
+    return direct_digits(job, job->bits);
+}
+
 static void dec_compute(void *arg)
 {
     dec_job *job = arg;
     free(job->text);
-    job->text = NULL;
-    /* more guard bits in the (never yet seen) case the error interval straddles a digit */
-    for (int extra = 0; extra < 4 && !job->failed; extra++) {
-        if (job->o->algorithm == ALG_DIRECT) {
-            job->bits = bbp_decimal_bits(job->o->digits) + 64 * extra;
-            job->text = direct_digits(job, job->bits);
-        } else {
-            job->text = split_digits(job, 64 * extra);
-        }
-        if (job->failed || par_bcast_int(job->L->rank != 0 || job->text != NULL))
-            break;
-    }
+    job->text = digits_with_guard(dec_attempt, job, &job->failed, job->L);
 }
 
 /// Peak bytes of one rank for N digits at P bits on T threads: each thread's blocks hold a few

@@ -291,29 +291,31 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     return text;
 }
 
+/// One try with 20 x extra more guard digits: the text on rank 0, or NULL.
+static char *attempt(void *arg, int extra)
+{
+    chud_job *job = arg;
+    chud_plan pl;
+    const int no_plan = chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl);
+    if (par_fail(no_plan != 0, "pi chudnovsky: out of memory for the block plan")) {
+        if (!no_plan)
+            chud_plan_free(&pl);
+        job->failed = 1;
+        return NULL;
+    }
+    job->blocks = pl.blocks;
+    job->terms = pl.terms;
+    job->guard = pl.guard;
+    char *text = tree_digits(job, &pl);
+    chud_plan_free(&pl);
+    return text;
+}
+
 static void compute(void *arg)
 {
     chud_job *job = arg;
     free(job->text);
-    job->text = NULL;
-    /* more guard digits in the (never yet seen) case the error interval straddles a digit */
-    for (int extra = 0; extra < 4 && !job->failed; extra++) {
-        chud_plan pl;
-        const int no_plan = chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl);
-        if (par_fail(no_plan != 0, "pi chudnovsky: out of memory for the block plan")) {
-            if (!no_plan)
-                chud_plan_free(&pl);
-            job->failed = 1;
-            break;
-        }
-        job->blocks = pl.blocks;
-        job->terms = pl.terms;
-        job->guard = pl.guard;
-        job->text = tree_digits(job, &pl);
-        chud_plan_free(&pl);
-        if (job->failed || par_bcast_int(job->L->rank != 0 || job->text != NULL))
-            break;
-    }
+    job->text = digits_with_guard(attempt, job, &job->failed, job->L);
 }
 
 /// Peak bytes of one rank for N digits on T threads: ~10 bytes a digit on one thread (rank 0

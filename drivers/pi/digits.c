@@ -267,3 +267,15 @@ int digits_run(digits_spec *d, const pi_common *c, const pi_layout *L, pi_summar
     *d->text = NULL;
     return par_bcast_int(rc);
 }
+
+char *digits_with_guard(char *(*attempt)(void *job, int extra), void *job, const int *failed,
+                        const pi_layout *L)
+{
+    char *text = NULL;
+    for (int extra = 0; extra < 4 && !*failed; extra++) {
+        text = attempt(job, extra);
+        if (*failed || par_bcast_int(L->rank != 0 || text != NULL))
+            break;
+    }
+    return text;
+}

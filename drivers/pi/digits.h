@@ -52,6 +52,12 @@ void digits_progress_end(digits_progress *pr);
 /// "12.3 GiB": bytes in binary units.
 const char *digits_human_bytes(double b, char buf[32]);
 
+/// attempt(job, extra) for extra = 0, 1, 2, 3 (more guard each time, in the never yet seen case
+/// that the error interval straddles a digit) until rank 0 has its text or *failed (every rank
+/// alike): the text on rank 0, else NULL.
+char *digits_with_guard(char *(*attempt)(void *job, int extra), void *job, const int *failed,
+                        const pi_layout *L);
+
 /// The whole run of a decimal-digits method: memory check, -o prepared, timed compute, check,
 /// publish, report.  0 pass, 1 failed, 2 usage (said), the same on every rank.
 int digits_run(digits_spec *spec, const pi_common *c, const pi_layout *L, pi_summary *s);
