@@ -27,7 +27,7 @@ static const variant variants[NVARIANTS] = {
      counter_unsafe},
     {"lock", "omp_set_lock / omp_unset_lock around counter++", counter_lock},
     {"atomic", "one atomic fetch-add per increment", counter_atomic},
-    {"rma", "MPI_Fetch_and_op on one counter in rank 0's window", NULL},
+    {"rma", "MPI fetch-and-op on one counter in rank 0's window", NULL},
 };
 
 /// What one variant did.
@@ -53,7 +53,7 @@ static void usage(void)
            "          line says why (one thread a rank, threads sharing one CPU, no overlap)\n"
            "  lock    an OpenMP lock around counter++ (the workshop's Lock): exact\n"
            "  atomic  an atomic fetch-add per increment: exact, and no lock\n"
-           "  rma     one counter in an MPI window on rank 0, MPI_Fetch_and_op from every\n"
+           "  rma     one counter in an MPI window on rank 0, an MPI fetch-and-op from every\n"
            "          rank (the MPI Value: shared by processes, atomic): exact\n"
            "In the first three the threads of a rank share a counter in that rank's memory\n"
            "(ranks are separate processes, as in Python): the ranks' counts are added at\n"

@@ -199,7 +199,7 @@ static void queue_usage(void)
            "units of --scale seconds, seeded like random.randint(1, 3).  Ranks 1..R-1 are\n"
            "the workers (task i goes to rank 1 + i mod (R-1); alone, rank 0 does every task\n"
            "itself) and send (index, result) to rank 0 as each task finishes; rank 0 takes\n"
-           "them with MPI_ANY_SOURCE in arrival order, prints that order, then the results\n"
+           "them from any source in arrival order, prints that order, then the results\n"
            "in index order.  The arrival order changes with the seed and the layout; the\n"
            "results in index order are always the same.\n"
            "\n"
@@ -276,7 +276,7 @@ static void queue_report(const ws_ctx *x, const ws_opts *o, const queue_log *q, 
         return;
     }
     printf("queue: %lld task%s (x*x, each sleeping 1-3 x %g s, seed %llu) on %d worker rank%s; "
-           "results go to rank 0 as they finish (MPI_ANY_SOURCE)\n", (long long)N,
+           "results go to rank 0 as they finish (received from any source)\n", (long long)N,
            N == 1 ? "" : "s", o->scale, (unsigned long long)o->seed, workers,
            workers == 1 ? "" : "s");
     if (N <= 100) {

@@ -45,7 +45,7 @@ static void usage(void)
            "                \"appnum\":a,\"task\":...,\"host\":...,\"pid\":...,\"input\":x,\n"
            "                \"output\":y,...}, ...]}\n"
            "\n"
-           "MPMD: each application gets its own function, found through MPI_APPNUM; every\n"
+           "MPMD: each application gets its own function, found through MPI's APPNUM; every\n"
            "other option must be the same in all applications.\n"
            "\n"
            "examples:\n"

@@ -17,11 +17,11 @@ static void usage(void)
     printf("usage: workshop shared [--length N] [--json]\n"
            "\n"
            "Value, Array and Manager: rank 0 exposes an array of N integers and one double\n"
-           "in an MPI window (MPI_Win_allocate).  Every rank writes its slice i = 0..N-1\n"
-           "(block split) with MPI_Put; then the last rank reverses the whole array in\n"
+           "in an MPI window (allocated by MPI).  Every rank writes its slice i = 0..N-1\n"
+           "(block split) with an MPI put; then the last rank reverses the whole array in\n"
            "place under an exclusive lock (get, reverse, put: the Manager list's\n"
            "l.reverse()), and rank 0 prints it; the last rank writes pi into the double and\n"
-           "every rank reads it back with MPI_Get.  Exit 1 unless the array is exactly\n"
+           "every rank reads it back with an MPI get.  Exit 1 unless the array is exactly\n"
            "0..N-1 reversed and every rank read pi.\n"
            "\n"
            "  --length N    array length, 1 to 1000000 (default 10, as range(10))\n"
@@ -115,7 +115,7 @@ static void report(const ws_ctx *x, const ws_opts *o, const int64_t *written,
     }
     printf("shared: rank 0 exposes %lld integers and one double in an MPI window; %d rank%s\n",
            (long long)n, x->ranks, x->ranks == 1 ? "" : "s");
-    printf("array after every rank's MPI_Put of its slice:  ");
+    printf("array after every rank's MPI put of its slice:  ");
     ws_print_list(written, n, 20);
     printf("\narray after rank %d reversed it in place:        ", last);
     ws_print_list(reversed, n, 20);
@@ -166,7 +166,7 @@ static const struct option longopts[] = {{"length", required_argument, 0, 'n'},
 
 const ws_lesson ws_shared = {
     .name = "shared",
-    .summary = "Value, Array and Manager: one-sided MPI_Put/MPI_Get on a window on rank 0",
+    .summary = "Value, Array and Manager: one-sided MPI put/get on a window on rank 0",
     .longopts = longopts,
     .defaults = defaults,
     .usage = usage,

@@ -90,12 +90,17 @@ chmod +x "$tmp/fake/scontrol"
 long=(env PATH="$tmp/fake:$PATH" PI_CHECKPOINT="$tmp/long.ckpt" SLURM_SUBMIT_DIR="$TOP" PI_BIN="$BIN" SLURM_JOB_ID=7
     SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=1 SLURM_JOB_NUM_NODES=1 PI_MODULES=
     bash "$TOP/slurm/long.sbatch" midpoint -n 1.2e10 --checkpoint-every 0.2)
-"${long[@]}" >"$tmp/out" 2>"$tmp/err" &     # env execs bash: $! is the batch shell
-b=$!
-for _ in $(seq 1500); do [ -s "$tmp/long.ckpt" ] && break; sleep 0.04; done
-kill -USR1 "$b"
-wait "$b"
-rc=$?
+# usr1_long [VAR=VALUE...]: long.sbatch (in that environment) sent SIGUSR1 once its checkpoint
+# exists; its exit status in $rc
+usr1_long() {
+    env "$@" "${long[@]}" >"$tmp/out" 2>"$tmp/err" &   # env execs bash: $! is the batch shell
+    local b=$!
+    for _ in $(seq 1500); do [ -s "$tmp/long.ckpt" ] && break; sleep 0.04; done
+    kill -USR1 "$b"
+    wait "$b"
+    rc=$?
+}
+usr1_long
 [ $rc -eq 0 ] && grep -q '^SIGUSR1 at .*: asking pi to checkpoint' "$tmp/out" &&
     grep -q "stopped by SIGUSR1: checkpoint saved in $tmp/long.ckpt" "$tmp/err" &&
     grep -q '^pi stopped .*: requeueing job 7' "$tmp/out" &&
@@ -121,12 +126,7 @@ while kill -0 \$child 2>/dev/null; do wait \$child; done
 exit 0
 LIAR
 chmod +x "$tmp/fake/mpirun0"
-MPIRUN="$tmp/fake/mpirun0" "${long[@]}" >"$tmp/out" 2>"$tmp/err" &
-b=$!
-for _ in $(seq 1500); do [ -s "$tmp/long.ckpt" ] && break; sleep 0.04; done
-kill -USR1 "$b"
-wait "$b"
-rc=$?
+usr1_long MPIRUN="$tmp/fake/mpirun0"
 [ $rc -eq 0 ] && grep -q "stopped by SIGUSR1: checkpoint saved in $tmp/long.ckpt" "$tmp/err" &&
     grep -q "^pi stopped by SIGUSR1 at .*, checkpoint $tmp/long.ckpt kept (the launcher exited 0, not 75): requeueing job 7" "$tmp/out" &&
     [ "$(wc -l <"$tmp/requeued")" -eq 2 ] && [ -s "$tmp/long.ckpt" ]
