@@ -53,8 +53,11 @@ BIN   := bin
 PI_CFLAGS  := -std=c11 -D_XOPEN_SOURCE=700 -fopenmp -ffp-contract=off -fno-trapping-math -Wall -Wextra -MMD -MP \
               -Ikernels -Idrivers/common -I$(BUILD)
 MC_CFLAGS  := $(filter-out -fopenmp,$(PI_CFLAGS))
-# kernels/*.cc: libstdc++'s number conversion behind a C interface (no exceptions, no RTTI)
-PI_CXXFLAGS := -std=c++17 -fno-exceptions -fno-rtti -Wall -Wextra -MMD -MP -Ikernels
+# kernels/*.cc: fast_float and Dragonbox (Debian's header libraries; Dragonbox's headers sit in a
+# versioned folder) behind a C interface (no exceptions, no RTTI)
+DRAGONBOX_INC := $(lastword $(sort $(wildcard /usr/include/dragonbox-*)))
+PI_CXXFLAGS := -std=c++17 -fno-exceptions -fno-rtti -Wall -Wextra -MMD -MP -Ikernels \
+               $(if $(DRAGONBOX_INC),-I$(DRAGONBOX_INC))
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas)
 LIB_LIBS   := $(shell pkg-config --libs gmp nettle 2>/dev/null || echo -lgmp -lnettle)
 PI_LDLIBS  := $(GSL_LIBS) $(LIB_LIBS) -lstdc++ -lm
@@ -73,7 +76,7 @@ TSAN_MPICC := OMPI_CC=$(TSAN_CC) MPICH_CC=$(TSAN_CC) I_MPI_CC=$(TSAN_CC) $(MPICC
 # Debian packages the build, the tests and the runs need.
 # (librandom123-doc: Random123's known-answer vectors, for the tests.)
 DEB_PACKAGES := gcc g++ clang make pkg-config $(MPI_PACKAGES) libgsl-dev \
-                librandom123-dev librandom123-doc libgmp-dev libmpfr-dev nettle-dev perl time \
+                librandom123-dev librandom123-doc libfast-float-dev libdragonbox-dev libgmp-dev libmpfr-dev nettle-dev perl time \
                 slurm-wlm munge libomp-dev gnuplot-nox lmod python3
 
 # Sources by folder: kernels/ (pure C + OpenMP, one static library), drivers/common/ (the MPI

@@ -1,4 +1,4 @@
-/* records.c - strict parsing of text records (numconv: from_chars), validation of user output formats. */
+/* records.c - strict parsing of text records (numconv: fast_float), validation of user output formats. */
 #include "records.h"
 
 #include "numconv.h"

@@ -91,7 +91,7 @@ static int64_t bad_result(const map_job *job, const double *res, int64_t n, cons
 static int64_t format_text(const map_job *job, round_bufs *B, const double *v, int64_t n)
 {
     size_t len = 0;
-    if (!job->fmt) {                         /* Python's repr, by std::to_chars */
+    if (!job->fmt) {                         /* Python's repr, by Dragonbox */
         for (int64_t j = 0; j < n; j += 4096) {
             const int64_t m = n - j < 4096 ? n - j : 4096;
             if (grow(&B->text, len + (size_t)m * (NUMCONV_REPR_MAX + 1)))

@@ -1,4 +1,4 @@
-/* test_numconv.c - numconv's fast paths (from_chars, to_chars) against their strtod/printf references and Python's repr. */
+/* test_numconv.c - numconv's fast paths (fast_float, Dragonbox) against their strtod/printf references and Python's repr. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -138,12 +138,12 @@ int main(void)
     int good = 1;
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
         good &= parse_agrees(edges[i]);
-    tap_ok(good, "from_chars reads %zu edge cases (sign, hex, inf/nan, range) as strtod does",
+    tap_ok(good, "fast_float reads %zu edge cases (sign, hex, inf/nan, range) as strtod does",
            sizeof edges / sizeof edges[0]);
     tap_ok(random_texts(300000), "300000 random texts (%%e %%g %%a %%f, '+', 500 digits, far exponents) read as strtod reads them");
     tap_ok(known_reprs(), "repr layout: 1e+16, 1e-05, -0.0, 3.0, 5e-324, inf, nan ... as Python writes them");
     int exact;
-    tap_ok(random_reprs(300000, &exact), "300000 random doubles (and powers of 2): to_chars repr equals the printf reference");
+    tap_ok(random_reprs(300000, &exact), "300000 random doubles (and powers of 2): Dragonbox repr equals the printf reference");
     tap_ok(exact, "... and every repr reads back to the bit-identical double");
 
     /* records: a 65536-byte record, and as many columns as fit */
