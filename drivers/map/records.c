@@ -20,6 +20,15 @@ static int ends_field(char c)
     return is_space(c) || c == ',' || c == '#';
 }
 
+/// Bytes of the field at p that an error message quotes: up to its end, at most 40.
+static int field_width(const char *p, const char *end)
+{
+    int w = 0;
+    while (p + w < end && w < 40 && !ends_field(p[w]))
+        w++;
+    return w;
+}
+
 line_kind records_parse_line(const char *line, size_t len, int arity, double *out,
                              char *why, size_t whylen)
 {
@@ -38,17 +47,14 @@ line_kind records_parse_line(const char *line, size_t len, int arity, double *ou
             return LINE_BAD;
         }
         const numconv_read r = numconv_parse(p, end);
-        size_t w = 0;
-        while (p + w < end && !ends_field(p[w]))
-            w++;
         if (r.end == p || (r.end < end && !ends_field(*r.end))) {
-            snprintf(why, whylen, "not a number '%.*s' (column %d)", (int)(w > 40 ? 40 : w), p,
+            snprintf(why, whylen, "not a number '%.*s' (column %d)", field_width(p, end), p,
                      n + 1);
             return LINE_BAD;
         }
         if (r.overflow) {                    /* underflow to 0 or a subnormal is accepted */
             snprintf(why, whylen, "out of range for a double '%.*s' (column %d)",
-                     (int)(w > 40 ? 40 : w), p, n + 1);
+                     field_width(p, end), p, n + 1);
             return LINE_BAD;
         }
         if (n < arity)
