@@ -27,8 +27,10 @@ run_map() {
     shift
     t=""
     for r in $(seq "$REPEAT"); do
-        s=$("$MPIRUN" -np "$np" /usr/bin/time -f 'rank-time %U %S %M' "$MAP" "$@" --json 2>"$dir/time.txt" | field seconds)
-        if [ -z "$s" ]; then echo "   map $* failed: $(grep -v rank-time "$dir/time.txt" | head -n 2)"; return 1; fi
+        rm -f "$dir/time.txt"           # each rank appends its line (not through mpirun's stderr,
+        s=$("$MPIRUN" -np "$np" /usr/bin/time -a -o "$dir/time.txt" -f 'rank-time %U %S %M' \
+            "$MAP" "$@" --json 2>"$dir/err.txt" | field seconds)   # which can lose a last line)
+        if [ -z "$s" ]; then echo "   map $* failed: $(head -n 2 "$dir/err.txt")"; return 1; fi
         if [ -z "$t" ] || awk -v a="$s" -v b="$t" 'BEGIN { exit !(a < b) }'; then
             t=$s
             cpu=$(awk '/^rank-time/ { c += $2 + $3 } END { printf("%.2f", c) }' "$dir/time.txt")
