@@ -236,6 +236,11 @@ static void compute_dynamic(const map_job *job, round_bufs *B, int64_t first, in
     msg_win_unlock(B->win);
 }
 
+void round_compute_here(const map_job *job, round_bufs *B, int64_t n)
+{
+    threads_compute(job, B->recs.p, B->res.p, n, 0);
+}
+
 void round_compute(const map_job *job, round_bufs *B, const int64_t *all, int stride,
                    int64_t base)
 {

@@ -28,7 +28,7 @@ typedef struct {
     growbuf text, in;             ///< formatted output; raw input text
     growbuf relay;                ///< rank 0: other ranks' output on its way to a descriptor
     growbuf counts;               ///< int arrays of the exchange (6 per rank)
-    growbuf ranges;               ///< every rank's (first record, count)
+    growbuf ranges;               ///< 8 words a rank: a round's gather (up to 7), then lengths
     msg_win *win;                 ///< dynamic: rank 0's counter, records and results
     int64_t win_recs;             ///< dynamic: records a round may hold in win
     uint64_t claims;              ///< dynamic: claims made in earlier rounds (all ranks)
@@ -45,6 +45,11 @@ int round_begin(const map_job *job, round_bufs *B, int64_t parse_max, int64_t wi
 
 /// Collective: free everything.
 void round_end(round_bufs *B);
+
+/// Results of this rank's n records (B->recs) into B->res where they are, on the job's threads:
+/// for a uniform transform on the cyclic schedule (the same results on any worker), no
+/// communication.
+void round_compute_here(const map_job *job, round_bufs *B, int64_t n);
 
 /// Collective: results of this rank's records (B->recs) into B->res, on the job's schedule.
 /// Rank q has all[q * stride] records this round, consecutive from record `base` in rank order.
@@ -74,6 +79,16 @@ int sink_open(const map_sink *s, sink_state *k);
 
 /// Collective close (synced if the sink asks and ok); failures remembered.
 void sink_close(sink_state *k, int ok);
+
+/// This rank's n results (B->res) checked (non-finite unless allowed: *bad is the first such
+/// index, or -1, and *why says) and laid out for the sink: text lines in B->text, or float64 as
+/// they are (binary).  The bytes to write, or -1 after remembering an allocation failure.
+int64_t round_output(const map_job *job, round_bufs *B, int64_t n, int binary, int64_t *bad,
+                     const char **why);
+
+/// Collective: round_output's bytes of every rank (rank q's count at all[q * stride]) written
+/// after everything before them, in rank order.
+void round_write(sink_state *k, round_bufs *B, int binary, const int64_t *all, int stride);
 
 /// Collective: the end of every round: this rank's n results (records first.. of the input)
 /// are checked (non-finite unless allowed), formatted as text lines or kept as float64

@@ -48,7 +48,7 @@ static void sink_put(sink_state *k, round_bufs *B, const void *buf, const int64_
                      int stride)
 {
     const int r = par_rank(), R = par_size();
-    int64_t before = 0, total = 0, *lens = (int64_t *)B->ranges.p + 6 * R; /* past the gathers */
+    int64_t before = 0, total = 0, *lens = (int64_t *)B->ranges.p + 7 * R; /* past the gathers */
     for (int q = 0; q < R; q++) {
         lens[q] = all[q * stride];
         before += q < r ? lens[q] : 0;
@@ -120,12 +120,25 @@ static int64_t format_text(const map_job *job, round_bufs *B, const double *v, i
     return (int64_t)len;
 }
 
+int64_t round_output(const map_job *job, round_bufs *B, int64_t n, int binary, int64_t *bad,
+                     const char **why)
+{
+    *why = "";
+    *bad = bad_result(job, B->res.p, n, why);
+    return binary ? n * 8 : *bad >= 0 ? 0 : format_text(job, B, B->res.p, n);
+}
+
+void round_write(sink_state *k, round_bufs *B, int binary, const int64_t *all, int stride)
+{
+    sink_put(k, B, binary ? B->res.p : B->text.p, all, stride);
+}
+
 int round_finish(const map_job *job, round_bufs *B, sink_state *k, int64_t first, int64_t n,
                  int binary)
 {
-    const char *why = "";
-    const int64_t j = bad_result(job, B->res.p, n, &why);
-    const int64_t len = binary ? n * 8 : j >= 0 ? 0 : format_text(job, B, B->res.p, n);
+    const char *why;
+    int64_t j;
+    const int64_t len = round_output(job, B, n, binary, &j, &why);
     int64_t mine[3] = {mf_failed(), j < 0 ? INT64_MAX : first + j, len < 0 ? 0 : len};
     int64_t *all = B->ranges.p;
     xc_allgather_i64(mine, 3, all);
@@ -133,6 +146,6 @@ int round_finish(const map_job *job, round_bufs *B, sink_state *k, int64_t first
         return 1;
     if (round_bad(job, all + 1, 3, mine[1], why))
         return 2;
-    sink_put(k, B, binary ? B->res.p : B->text.p, all + 2, 3);
+    round_write(k, B, binary, all + 2, 3);
     return 0;
 }

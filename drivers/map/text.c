@@ -86,36 +86,100 @@ static void parse_part(const map_job *job, text_part *tp, double *recs)
     }
 }
 
+/// What the round's gather says of the lines: this rank's lines and records before it, the
+/// round's, and the first bad line (-1 if none), which its own rank says.
+typedef struct {
+    int64_t lines_before, recs_before, nl, nrec, bad_line;
+} round_lines;
+
+/// Read the lines' words (rank q: lines at all[q * stride], records, first bad line after them)
+/// and say the first bad line if it is this rank's.
+static round_lines count_lines(const map_job *job, const text_part *tp, const text_totals *tot,
+                               const int64_t *all, int stride)
+{
+    const int r = par_rank();
+    round_lines c = {0, 0, 0, 0, -1};
+    for (int q = 0; q < par_size(); q++) {
+        const int64_t *w = all + (size_t)q * (size_t)stride;
+        if (c.bad_line < 0 && w[2] >= 0)
+            c.bad_line = tot->lines + c.nl + w[2] + 1;
+        c.lines_before += q < r ? w[0] : 0;
+        c.recs_before += q < r ? w[1] : 0;
+        c.nl += w[0];
+        c.nrec += w[1];
+    }
+    if (c.bad_line >= 0 && tp->bad_nl >= 0 && tp->why[0] &&
+        tot->lines + c.lines_before + tp->bad_nl + 1 == c.bad_line)
+        fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)c.bad_line, tp->why);
+    return c;
+}
+
 /// Collective: the rest of a round once every rank has its records: failures and the first
 /// bad line said (by the rank that has it), the records computed, checked, written.
 static int finish_round(const map_job *job, round_bufs *B, sink_state *k, const text_part *tp,
                         text_totals *tot, int more)
 {
-    const int r = par_rank(), R = par_size();
     int64_t mine[5] = {mf_failed(), tp->nl, tp->nrec, tp->bad_nl, more}, *all = B->ranges.p;
-    int64_t lines_before = 0, recs_before = 0, nl = 0, nrec = 0, bad_line = -1;
     xc_allgather_i64(mine, 5, all);          /* one gather: failures, counts, bad lines */
     if (round_failed(all, 5))
         return 1;
     tot->more = (int)all[4];                 /* rank 0's word: a stream goes on */
-    for (int q = 0; q < R; q++) {
-        if (bad_line < 0 && all[5 * q + 3] >= 0)
-            bad_line = tot->lines + nl + all[5 * q + 3] + 1;
-        lines_before += q < r ? all[5 * q + 1] : 0;
-        recs_before += q < r ? all[5 * q + 2] : 0;
-        nl += all[5 * q + 1];
-        nrec += all[5 * q + 2];
-    }
-    if (bad_line >= 0) {                     /* the first bad line, said by its rank */
-        if (tp->bad_nl >= 0 && tot->lines + lines_before + tp->bad_nl + 1 == bad_line && tp->why[0])
-            fprintf(stderr, "%s:%lld: %s\n", job->name, (long long)bad_line, tp->why);
+    const round_lines c = count_lines(job, tp, tot, all + 1, 5);
+    if (c.bad_line >= 0)
         return 2;
-    }
     round_compute(job, B, all + 2, 5, tot->recs);
-    const int rc = round_finish(job, B, k, tot->recs + recs_before, tp->nrec, 0);
-    tot->lines += nl;
-    tot->recs += nrec;
+    const int rc = round_finish(job, B, k, tot->recs + c.recs_before, tp->nrec, 0);
+    tot->lines += c.nl;
+    tot->recs += c.nrec;
     return rc;
+}
+
+/// Collective, when records are computed where they are parsed (a uniform transform, cyclic):
+/// computed, checked and formatted first, so that one gather says failures, bad lines, bad
+/// results and the text's lengths (finish_round needs two).  A bad line anywhere in the round
+/// still comes before a bad result, as there.
+static int finish_round_here(const map_job *job, round_bufs *B, sink_state *k,
+                             const text_part *tp, text_totals *tot, int more)
+{
+    const int r = par_rank(), R = par_size();
+    const char *why = "";
+    int64_t bad = -1, len = 0;
+    if (tp->bad_nl < 0) {                    /* the round stops at a bad line: no results */
+        round_compute_here(job, B, tp->nrec);
+        len = round_output(job, B, tp->nrec, 0, &bad, &why);
+    }
+    int64_t mine[7] = {mf_failed(), tp->nl, tp->nrec, tp->bad_nl, more,
+                       bad < 0 ? INT64_MAX : bad, len < 0 ? 0 : len};
+    int64_t *all = B->ranges.p;
+    xc_allgather_i64(mine, 7, all);
+    if (round_failed(all, 7))
+        return 1;
+    tot->more = (int)all[4];
+    const round_lines c = count_lines(job, tp, tot, all + 1, 7);
+    if (c.bad_line >= 0)
+        return 2;
+    int64_t base = tot->recs, my_bad = INT64_MAX; /* bad results: index in the whole input */
+    for (int q = 0; q < R; q++) {
+        if (all[7 * q + 5] != INT64_MAX)
+            all[7 * q + 5] += base;
+        my_bad = q == r ? all[7 * q + 5] : my_bad;
+        base += all[7 * q + 2];
+    }
+    if (round_bad(job, all + 5, 7, my_bad, why))
+        return 2;
+    round_write(k, B, 0, all + 6, 7);
+    tot->lines += c.nl;
+    tot->recs += c.nrec;
+    return 0;
+}
+
+/// The round's end for this job: finish_round_here when no record needs to move.
+static int end_round(const map_job *job, round_bufs *B, sink_state *k, const text_part *tp,
+                     text_totals *tot, int more)
+{
+    if (!job->dynamic && job->t->uniform)
+        return finish_round_here(job, B, k, tp, tot, more);
+    return finish_round(job, B, k, tp, tot, more);
 }
 
 /// Every rank parses its part of the file, round after round.
@@ -137,7 +201,7 @@ static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in
         mf_read(in, rd0, B->in.p, (size_t)(tp.rd1 - rd0), 0); /* contiguous: independent */
         tp.b = (const char *)B->in.p - rd0;
         parse_part(job, &tp, B->recs.p);
-        const int rc = finish_round(job, B, k, &tp, tot, 0);
+        const int rc = end_round(job, B, k, &tp, tot, 0);
         if (rc)
             return rc;
     }
@@ -208,7 +272,7 @@ static int text_stream(const map_job *job, round_bufs *B, sink_state *k, const c
     do {
         text_part tp = {.bad_nl = -1};
         const int more = in ? read_stream(job, B, in, &tp, budget, &line, &cap) : 0;
-        rc = finish_round(job, B, k, &tp, tot, more);
+        rc = end_round(job, B, k, &tp, tot, more);
     } while (!rc && tot->more);
     free(line);
     if (in && in != stdin)

@@ -105,6 +105,24 @@ for np in 1 3; do
         [ ! -e out.txt ] && [ -z "$(ls -A . | grep '^\.map-\|\.tmp\.')" ]
     ok $? "np=$np: bad line 2345 of 3000 -> exit $rc, 'broken.txt:2345: ...' once, nothing left"
 done
+# one round split over ranks (--chunk 16: 256 bytes, 128 lines a rank): a result that overflows
+# on rank 0 and a bad line on rank 1 of the same round: the bad line is said (lines come first),
+# and an overflow alone is named by its record number in the whole input
+awk 'BEGIN { for (i = 1; i <= 300; i++) print (i == 100 ? "1e200" : (i == 150 ? "abc" : i)) }' >mixed.txt
+sed 's/^abc$/150/' mixed.txt >overflow.txt
+for np in 1 2; do
+    rm -f out.txt
+    mpi "$np" "$MAP" square mixed.txt -o out.txt --chunk 16 >/dev/null 2>err.txt
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(grep -c "^mixed.txt" err.txt)" -eq 1 ] && ! grep -q "record 100" err.txt &&
+        grep -q "^mixed.txt:150: not a number 'abc' (column 1)$" err.txt && [ ! -e out.txt ]
+    ok $? "np=$np: overflow at line 100, bad line 150 in one round: the bad line said, exit $rc: $(head -n 1 err.txt)"
+    mpi "$np" "$MAP" square overflow.txt -o out.txt --chunk 16 >/dev/null 2>err.txt
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "^overflow.txt: record 100: result overflows a double (inf)" err.txt &&
+        [ "$(grep -c "^overflow.txt" err.txt)" -eq 1 ] && [ ! -e out.txt ]
+    ok $? "np=$np: square 1e200 on line 100 -> 'record 100', once, exit $rc"
+done
 echo "1 2 3" | "$MAP" product >/dev/null 2>err.txt
 [ $? -eq 2 ] && grep -q '^stdin:1: expected 2 columns, got 3$' err.txt
 ok $? "wrong arity on stdin: stdin:1: expected 2 columns, got 3"
