@@ -14,6 +14,7 @@ typedef struct {
     const char *path;                 ///< its path, for completing short writes
     const char *name;                 ///< what messages call it (the output a temporary stands for)
     int open;                         ///< 1 while fh is open
+    int wb_fd;                        ///< written files: a POSIX descriptor for write-behind, or -1
 } mfile;
 
 /// Collective open of path on every rank (messages name it `name`, or path if NULL); on
@@ -25,7 +26,8 @@ int64_t mf_size(mfile *f);
 
 /// Write len bytes at offset off (collectively if coll).  A failed or short write is completed
 /// with POSIX pwrite, which also tells the system's reason if it fails too; the failure is
-/// remembered, to be said and agreed by mf_agree.
+/// remembered, to be said and agreed by mf_agree.  The bytes start on their way to the disk at
+/// once (write-behind), so that mf_close's sync waits for little more than the last round's.
 void mf_write(mfile *f, int64_t off, const void *buf, size_t len, int coll);
 
 /// Read exactly len bytes at offset off (collectively if coll); a failure is remembered.
