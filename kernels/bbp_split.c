@@ -4,6 +4,7 @@
 
 #include "bbp.h"
 #include "decomp.h"
+#include "factors.h"
 
 /*
  * In lowest terms the BBP term is 16^-k p(k)/q(k) with
@@ -175,17 +176,6 @@ static void leaf_p(int64_t k, mpz_t T)
     mpz_add_ui(T, T, 47);
 }
 
-/// One prime power of a factorization.
-typedef struct {
-    uint32_t p, e;
-} pfac;
-
-/// A node's factorization of Q over the primes <= the block's bound, sorted by p.
-typedef struct {
-    pfac *f;
-    int64_t n, cap;
-} flist;
-
 /// Window of the segmented sieve: factorizations of q(k), k in [s0, s1), over primes <= bound.
 typedef struct {
     int64_t s0, s1;
@@ -292,15 +282,6 @@ static void window_fill(split_ctx *c, int64_t s0)
         w->fac[w->fill[w->kidx[i]]++] = w->hit[i];
 }
 
-/// Room for n factors in F.
-static void flist_room(flist *F, int64_t n)
-{
-    if (n <= F->cap)
-        return;
-    F->cap = n > 2 * F->cap ? n : 2 * F->cap;
-    F->f = xrealloc(F->f, (size_t)F->cap * sizeof *F->f);
-}
-
 /// q(k) = R A: R, its part free of primes <= B, and A's factorization F (the primes 3 and 5
 /// can divide two of its factors: merged).  Leaves come in increasing k: windows go forward.
 static void leaf_factors(split_ctx *c, int64_t k, mpz_t R, flist *F)
@@ -323,15 +304,6 @@ static void leaf_factors(split_ctx *c, int64_t k, mpz_t R, flist *F)
     }
 }
 
-/// p^e (a divisor of a form value, so < 2^64).
-static uint64_t ipow(uint64_t p, uint32_t e)
-{
-    uint64_t r = 1;
-    while (e--)
-        r *= p;
-    return r;
-}
-
 /// F = the larger exponents of F1 and F2 (A of Q1 Q2 / G); X1's prime powers p^(e1 - min) into
 /// c->pw[0], X2's into c->pw[1]; their counts into n[0], n[1].
 static void merge_factors(split_ctx *c, const flist *F1, const flist *F2, flist *F, int64_t n[2])
@@ -341,38 +313,21 @@ static void merge_factors(split_ctx *c, const flist *F1, const flist *F2, flist 
     F->n = n[0] = n[1] = 0;
     while (i < F1->n || j < F2->n) {
         if (j == F2->n || (i < F1->n && F1->f[i].p < F2->f[j].p)) {
-            c->pw[0][n[0]++] = ipow(F1->f[i].p, F1->f[i].e);
+            c->pw[0][n[0]++] = fac_ipow(F1->f[i].p, F1->f[i].e);
             F->f[F->n++] = F1->f[i++];
         } else if (i == F1->n || F2->f[j].p < F1->f[i].p) {
-            c->pw[1][n[1]++] = ipow(F2->f[j].p, F2->f[j].e);
+            c->pw[1][n[1]++] = fac_ipow(F2->f[j].p, F2->f[j].e);
             F->f[F->n++] = F2->f[j++];
         } else {
             const uint32_t e1 = F1->f[i].e, e2 = F2->f[j].e;
             if (e1 != e2)
                 c->pw[e1 > e2 ? 0 : 1][n[e1 > e2 ? 0 : 1]++] =
-                    ipow(F1->f[i].p, e1 > e2 ? e1 - e2 : e2 - e1);
+                    fac_ipow(F1->f[i].p, e1 > e2 ? e1 - e2 : e2 - e1);
             F->f[F->n++] = e1 > e2 ? F1->f[i] : F2->f[j];
             i++;
             j++;
         }
     }
-}
-
-/// out = product of f[0..n-1] by a balanced tree.
-static void product(const uint64_t *f, int64_t n, mpz_t out)
-{
-    if (n <= 16) {
-        mpz_set_ui(out, 1);
-        for (int64_t i = 0; i < n; i++)
-            mpz_mul_ui(out, out, f[i]);
-        return;
-    }
-    mpz_t r;
-    mpz_init(r);
-    product(f, n / 2, out);
-    product(f + n / 2, n - n / 2, r);
-    mpz_mul(out, out, r);
-    mpz_clear(r);
 }
 
 /// out = R times the product of f[0..n-1].
@@ -382,7 +337,7 @@ static void times_powers(mpz_t out, const mpz_t R, const uint64_t *f, int64_t n,
         mpz_set(out, R);
         return;
     }
-    product(f, n, tmp);
+    fac_product(f, n, tmp);
     mpz_mul(out, R, tmp);
 }
 
@@ -481,7 +436,7 @@ void bbp_split_block(const bbp_split_plan *pl, int64_t blk, mpz_t acc)
     mpz_inits(T, Q, NULL);
     split(&c, a, b, T, Q, &F, 0);
     for (int64_t i = 0; i < F.n; i++)
-        c.pw[0][i] = ipow(F.f[i].p, F.f[i].e);
+        c.pw[0][i] = fac_ipow(F.f[i].p, F.f[i].e);
     times_powers(Q, Q, c.pw[0], F.n, c.v[0][0]);      /* Q = R A */
     free(F.f);
     ctx_free(&c);
