@@ -148,11 +148,10 @@ static void chudnovsky(int64_t N)
         c.node[l] = malloc((size_t)n * sizeof **c.node);
         for (int64_t j = 0; j < n; j++) {
             const double t0 = cpu_now();
-            mpz_swap(b[j].P, a[2 * j].P);
-            mpz_swap(b[j].Q, a[2 * j].Q);
-            mpz_swap(b[j].T, a[2 * j].T);
+            chud_pqt_move(&b[j], &a[2 * j]);
             if (2 * j + 1 < c.nodes[l - 1])
-                chud_combine(&b[j], &a[2 * j + 1], ((j + 1) << l) < pl.blocks, 1);
+                chud_combine(&b[j], &a[2 * j + 1], ((j + 1) << l) < pl.blocks,
+                             l <= pl.fac_levels, 1);
             c.node[l][j] = cpu_now() - t0;
         }
         chud_pqt *t = a;

@@ -72,6 +72,14 @@ int chud_plan_make(int64_t digits, int64_t guard, chud_plan *pl)
     }
     start[B] = K;
     *pl = (chud_plan){.digits = digits, .guard = guard, .terms = K, .blocks = B, .start = start};
+    const int levels = chud_levels(B);
+    pl->fac_levels = levels > CHUD_PLAIN_TOP ? levels - CHUD_PLAIN_TOP : 0;
+    const int64_t top = 6 * K + 1;           /* the largest value a leaf factors */
+    if (fac_sieve_make(top < CHUD_SIEVE_MAX ? top : CHUD_SIEVE_MAX, &pl->sieve) != 0) {
+        free(start);
+        pl->start = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -79,16 +87,33 @@ void chud_plan_free(chud_plan *pl)
 {
     free(pl->start);
     pl->start = NULL;
+    fac_sieve_free(&pl->sieve);
 }
 
 void chud_pqt_init(chud_pqt *x)
 {
     mpz_inits(x->P, x->Q, x->T, NULL);
+    x->fp = x->fq = (flist){0, 0, 0};
+    x->fac = 0;
 }
 
 void chud_pqt_clear(chud_pqt *x)
 {
     mpz_clears(x->P, x->Q, x->T, NULL);
+    flist_free(&x->fp);
+    flist_free(&x->fq);
+    x->fac = 0;
+}
+
+void chud_pqt_move(chud_pqt *to, chud_pqt *from)
+{
+    mpz_swap(to->P, from->P);
+    mpz_swap(to->Q, from->Q);
+    mpz_swap(to->T, from->T);
+    const flist fp = to->fp, fq = to->fq;
+    const int fac = to->fac;
+    to->fp = from->fp, to->fq = from->fq, to->fac = from->fac;
+    from->fp = fp, from->fq = fq, from->fac = fac;
 }
 
 /// Leaf k: p = (6k-5)(2k-1)(6k-1), q = k^3 C^3/24, t = (-1)^k p (A + Bk); k = 0: 1, 1, A.
@@ -116,7 +141,48 @@ static void leaf(int64_t k, chud_pqt *x)
         mpz_neg(x->T, x->T);
 }
 
-void chud_split(int64_t a, int64_t b, int need_p, chud_pqt *out)
+/// Sort n prime powers by prime (a run's few dozen: insertion sort).
+static void sort_by_prime(pfac *f, int64_t n)
+{
+    for (int64_t i = 1; i < n; i++) {
+        const pfac x = f[i];
+        int64_t j = i;
+        for (; j > 0 && f[j - 1].p > x.p; j--)
+            f[j] = f[j - 1];
+        f[j] = x;
+    }
+}
+
+/// F = the factorization (primes below 2^16) of prod f(k) over k in [a, b) for one form f (q:
+/// k^3 C^3/24, else p): the factors of every value, sorted once, equal primes added.
+static void run_factors(const chud_plan *pl, int64_t a, int64_t b, int q, flist *F)
+{
+    /* C^3/24 = 2^15 3^2 5^3 23^3 29^3: once, with the exponents times the terms */
+    static const pfac c3_24[] = {{2, 15}, {3, 2}, {5, 3}, {23, 3}, {29, 3}};
+    const int64_t a1 = a < 1 ? 1 : a;        /* leaf 0 is 1, 1, A */
+    int64_t n = 0;
+    flist_room(F, (b - a1) * 3 * FAC_MAX_PRIMES + 5);
+    for (int64_t k = a1; k < b; k++) {
+        const uint64_t u = (uint64_t)k, v[3] = {6 * u - 5, 2 * u - 1, 6 * u - 1};
+        for (int i = 0; i < (q ? 1 : 3); i++)  /* past the sieve: left out (untracked) */
+            if ((int64_t)(q ? u : v[i]) <= pl->sieve.limit)
+                n += fac_of(&pl->sieve, q ? u : v[i], q ? 3 : 1, F->f + n);
+    }
+    if (q && b > a1)
+        for (int i = 0; i < 5; i++)
+            F->f[n++] = (pfac){c3_24[i].p, c3_24[i].e * (uint32_t)(b - a1)};
+    sort_by_prime(F->f, n);
+    F->n = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (F->n && F->f[F->n - 1].p == F->f[i].p)
+            F->f[F->n - 1].e += F->f[i].e;
+        else
+            F->f[F->n++] = F->f[i];
+    }
+}
+
+/// Terms [a, b) plainly (no common factors out), without factorizations.
+static void split_plain(int64_t a, int64_t b, int need_p, chud_pqt *out)
 {
     if (b - a == 1) {
         leaf(a, out);
@@ -125,9 +191,27 @@ void chud_split(int64_t a, int64_t b, int need_p, chud_pqt *out)
     const int64_t m = a + (b - a) / 2;
     chud_pqt r;
     chud_pqt_init(&r);
-    chud_split(a, m, 1, out);
-    chud_split(m, b, need_p, &r);
-    chud_combine(out, &r, need_p, 1);
+    split_plain(a, m, 1, out);
+    split_plain(m, b, need_p, &r);
+    chud_combine(out, &r, need_p, 0, 1);
+    chud_pqt_clear(&r);
+}
+
+void chud_split(const chud_plan *pl, int64_t a, int64_t b, int need_p, chud_pqt *out)
+{
+    if (b - a <= CHUD_PLAIN_RUN) {           /* short runs: factored once, in bulk */
+        split_plain(a, b, need_p, out);
+        run_factors(pl, a, b, 0, &out->fp);
+        run_factors(pl, a, b, 1, &out->fq);
+        out->fac = 1;
+        return;
+    }
+    const int64_t m = a + (b - a) / 2;
+    chud_pqt r;
+    chud_pqt_init(&r);
+    chud_split(pl, a, m, 1, out);
+    chud_split(pl, m, b, need_p, &r);
+    chud_combine(out, &r, need_p, 1, 1);
     chud_pqt_clear(&r);
 }
 
@@ -151,7 +235,7 @@ void chud_split_ref(int64_t a, int64_t b, chud_pqt *out)
 
 void chud_block(const chud_plan *pl, int64_t blk, chud_pqt *out)
 {
-    chud_split(pl->start[blk], pl->start[blk + 1], blk + 1 < pl->blocks, out);
+    chud_split(pl, pl->start[blk], pl->start[blk + 1], blk + 1 < pl->blocks, out);
 }
 
 void chud_share(const chud_plan *pl, int64_t w, int64_t W, chud_pqt *nodes,
@@ -191,7 +275,48 @@ int chud_levels(int64_t blocks)
     return l;
 }
 
-/// chud_combine on one thread, each input freed as soon as it is used up (lower peak memory).
+/// Common factors out: left P and right Q divided by the primes both hold (their smaller
+/// exponents), known from the factorizations; nothing unless both nodes keep them.
+static void take_common(chud_pqt *l, chud_pqt *r)
+{
+    if (!l->fac || !r->fac || !l->fp.n || !r->fq.n)
+        return;
+    const int64_t most = l->fp.n < r->fq.n ? l->fp.n : r->fq.n;
+    uint64_t small[256], *pw = most <= 256 ? small : malloc((size_t)most * sizeof *pw);
+    int64_t n;
+    if (!pw)
+        abort();
+    flist_take_common(&l->fp, &r->fq, pw, &n);
+    if (n) {
+        mpz_t g;
+        mpz_init(g);
+        fac_product(pw, n, g);
+        mpz_divexact(l->P, l->P, g);
+        mpz_divexact(r->Q, r->Q, g);
+        mpz_clear(g);
+    }
+    if (pw != small)
+        free(pw);
+}
+
+/// The parent's factorizations (left's, both children's multiplied), or none.
+static void combine_factors(chud_pqt *l, const chud_pqt *r, int need_p, int keep_fac)
+{
+    if (!keep_fac || !l->fac || !r->fac) {
+        flist_free(&l->fp);
+        flist_free(&l->fq);
+        l->fac = 0;
+        return;
+    }
+    if (need_p)
+        flist_mul(&l->fp, &l->fp, &r->fp);
+    else
+        flist_free(&l->fp);                 /* P is not kept: nor is its factorization */
+    flist_mul(&l->fq, &l->fq, &r->fq);
+}
+
+/// The products of chud_combine on one thread, each input freed as soon as it is used up
+/// (lower peak memory).
 static void combine_serial(chud_pqt *l, chud_pqt *r, int need_p)
 {
     mpz_t u;
@@ -211,13 +336,9 @@ static void combine_serial(chud_pqt *l, chud_pqt *r, int need_p)
     mpz_inits(r->P, r->Q, r->T, NULL);
 }
 
-void chud_combine(chud_pqt *l, chud_pqt *r, int need_p, int threads)
+/// The products of chud_combine on up to 4 threads: T = T1 Q2 + P1 T2, Q = Q1 Q2, P = P1 P2.
+static void combine_parallel(chud_pqt *l, chud_pqt *r, int need_p, int threads)
 {
-    if (threads <= 1) {
-        combine_serial(l, r, need_p);
-        return;
-    }
-    /* T = T1 Q2 + P1 T2, Q = Q1 Q2, P = P1 P2: four independent products */
     mpz_t u, p;
     mpz_inits(u, p, NULL);
     const int nt = threads < 4 ? threads : 4;
@@ -236,6 +357,16 @@ void chud_combine(chud_pqt *l, chud_pqt *r, int need_p, int threads)
     mpz_add(l->T, l->T, u);
     mpz_swap(l->P, p);
     mpz_clears(u, p, NULL);
+}
+
+void chud_combine(chud_pqt *l, chud_pqt *r, int need_p, int keep_fac, int threads)
+{
+    take_common(l, r);
+    combine_factors(l, r, need_p, keep_fac);
+    if (threads <= 1)
+        combine_serial(l, r, need_p);
+    else
+        combine_parallel(l, r, need_p, threads);
     chud_pqt_clear(r);      /* freed whole: a shrunk block would pin the heap (fragmentation) */
     chud_pqt_init(r);
 }
@@ -259,24 +390,21 @@ void chud_level(const chud_plan *pl, int level, chud_pqt *prev, chud_pqt *next,
         }
     if (mine == 0)
         return;
+    const int keep_fac = level <= pl->fac_levels;
     if (mine == 1) {                    /* the top of the tree: the products side by side */
-        mpz_swap(next[only].P, prev[2 * only].P);
-        mpz_swap(next[only].Q, prev[2 * only].Q);
-        mpz_swap(next[only].T, prev[2 * only].T);
+        chud_pqt_move(&next[only], &prev[2 * only]);
         if (2 * only + 1 < np)
             chud_combine(&next[only], &prev[2 * only + 1], node_needs_p(pl, level, only),
-                         threads);
+                         keep_fac, threads);
         return;
     }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int64_t j = 0; j < n; j++) {
         if (keep && !keep(ctx, j))
             continue;
-        mpz_swap(next[j].P, prev[2 * j].P);
-        mpz_swap(next[j].Q, prev[2 * j].Q);
-        mpz_swap(next[j].T, prev[2 * j].T);
+        chud_pqt_move(&next[j], &prev[2 * j]);
         if (2 * j + 1 < np)
-            chud_combine(&next[j], &prev[2 * j + 1], node_needs_p(pl, level, j), 1);
+            chud_combine(&next[j], &prev[2 * j + 1], node_needs_p(pl, level, j), keep_fac, 1);
     }
 }
 
@@ -295,11 +423,8 @@ void chud_tree(const chud_plan *pl, chud_pqt *nodes, int threads)
         prev = next;
         next = s;
     }
-    if (prev != nodes) {
-        mpz_swap(nodes[0].P, prev[0].P);
-        mpz_swap(nodes[0].Q, prev[0].Q);
-        mpz_swap(nodes[0].T, prev[0].T);
-    }
+    if (prev != nodes)
+        chud_pqt_move(&nodes[0], &prev[0]);
     for (int64_t j = 0; j < pl->blocks; j++)
         chud_pqt_clear(&tmp[j]);
     free(tmp);

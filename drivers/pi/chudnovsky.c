@@ -46,6 +46,7 @@ static void usage(void)
            "  --repeat R      time R runs, report best and median (default 1)\n"
            "  --json          one JSON object on stdout: digits, SHA-256 of the output\n"
            "                  text, first and last 50 digits, algorithm, blocks, terms,\n"
+           "                  root_q_bits (the tree's root, common factors out),\n"
            "                  peak_rss_bytes\n"
            "  -h, --help      this help\n"
            "\n"
@@ -99,6 +100,7 @@ typedef struct {
     const pi_layout *L;
     int show_progress; ///< rank 0 shows progress
     int64_t blocks, terms, guard; ///< the plan of the certified run
+    int64_t root_q_bits; ///< rank 0: bits of the root's Q (common factors out: the same anywhere)
     char *text;        ///< "3." + digits on rank 0 (NULL elsewhere or if uncertain)
     int failed;        ///< 1 on every rank once a run failed (said by rank 0)
 } chud_job;
@@ -124,6 +126,40 @@ static int mine(void *ctx, int64_t j)
     return owner_rank(j, L) == L->rank;
 }
 
+_Static_assert(sizeof(pfac) == sizeof(uint64_t), "a prime power travels as one 64-bit word");
+
+/// Where a received factorization goes: its node's list k (0: P's, 1: Q's), sized for it.
+static uint64_t *factors_place(void *ctx, int k, int64_t len)
+{
+    chud_pqt *x = ctx;
+    flist *F = k == 0 ? &x->fp : &x->fq;
+    flist_room(F, len ? len : 1);
+    F->n = len;
+    x->fac = 1;
+    return (uint64_t *)(void *)F->f;
+}
+
+/// The factorizations of the nodes exchange_level moves (node i = message tag), alongside.
+static void exchange_factors(chud_pqt *prev, const pi_mpz_msg *s, int ns, const pi_mpz_msg *r,
+                             int nr)
+{
+    par_words_msg *w = malloc(((size_t)ns + nr + 1) * sizeof *w), *wr = w + ns;
+    if (!w)
+        abort();
+    for (int i = 0; i < ns; i++) {
+        const chud_pqt *x = &prev[s[i].tag];
+        w[i] = (par_words_msg){.peer = s[i].peer, .tag = s[i].tag, .n = 2,
+                               .len = {x->fp.n, x->fq.n},
+                               .words = {(const uint64_t *)(const void *)x->fp.f,
+                                         (const uint64_t *)(const void *)x->fq.f}};
+    }
+    for (int i = 0; i < nr; i++)
+        wr[i] = (par_words_msg){.peer = r[i].peer, .tag = r[i].tag, .n = 2,
+                                .place = factors_place, .ctx = &prev[r[i].tag]};
+    par_exchange_words(w, ns, wr, nr);
+    free(w);
+}
+
 /// Before level l: children of this rank's level-l nodes come in, and this rank's level-(l-1)
 /// nodes whose parent lives elsewhere go out (then are freed).
 static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_layout *L)
@@ -144,13 +180,15 @@ static void exchange_level(const chud_plan *pl, int l, chud_pqt *prev, const pi_
         else
             r[nr++] = m;
     }
-    if (L->ranks > 1)
+    if (L->ranks > 1) {
         pi_exchange_mpz(s, ns, r, nr);
+        if (l - 1 <= pl->fac_levels)        /* the nodes keep factorizations: they go too */
+            exchange_factors(prev, s, ns, r, nr);
+    }
     for (int i = 0; i < ns; i++)
-        for (int k = 0; k < 3; k++) {
-            mpz_clear(s[i].v[k]);   /* freed whole, not shrunk: no pinned heap */
-            mpz_init(s[i].v[k]);
-        }
+        chud_pqt_clear(&prev[s[i].tag]);    /* freed whole, not shrunk: no pinned heap */
+    for (int i = 0; i < ns; i++)
+        chud_pqt_init(&prev[s[i].tag]);
     free(s);
     free(r);
 }
@@ -268,6 +306,8 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     mpz_inits(S, D, NULL);
     chud_pqt *root = tree_root(job, pl, base, S, &have_S);
     sqrt_term_to_root(pl, S, have_S, L);
+    if (L->rank == 0)
+        job->root_q_bits = (int64_t)mpz_sizeinbase(root->Q, 2);
     int rc = L->rank == 0 ? chud_digits_value(pl, root, S, D) : 0;
     mpz_clear(S);
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
@@ -320,10 +360,13 @@ static void compute(void *arg)
 
 /// Peak bytes of one rank for N digits on T threads: ~10 bytes a digit on one thread (rank 0
 /// holds the root and the final quotient; measured 97 MB of data at 1e7 digits, 13 MB at 1e6),
-/// more while threads multiply side by side, plus the program and MPI (~32 MB).
+/// more while threads multiply side by side, the factor sieve (2 bytes an odd number up to
+/// 6 K: 0.43 bytes a digit, at most CHUD_SIEVE_MAX), plus the program and MPI (~32 MB).
 static double memory_estimate(int64_t digits, int threads)
 {
-    return (10.0 + 3.0 * (threads - 1)) * (double)digits + 32e6;
+    const double sieve = 0.43 * (double)digits;
+    return (10.0 + 3.0 * (threads - 1)) * (double)digits + 32e6 +
+           (sieve < (double)CHUD_SIEVE_MAX ? sieve : (double)CHUD_SIEVE_MAX);
 }
 
 static void describe(const void *vjob, char *buf, size_t len)
@@ -340,6 +383,7 @@ static void json_keys(const void *vjob, json_out *j)
     json_int(j, "blocks", job->blocks);
     json_int(j, "terms", job->terms);
     json_int(j, "guard_digits", job->guard);
+    json_int(j, "root_q_bits", job->root_q_bits);
 }
 
 static int run(const void *vopts, const pi_common *c, const pi_layout *L, pi_summary *s)

@@ -19,6 +19,21 @@ for N in 10000 100000 1000000; do
     done
 done
 
+# common factors out: the root's Q is the same integer's size on every layout (the factor lists
+# travel with the nodes between ranks; without them it comes out larger on more ranks), and
+# smaller than the plain product of the q(k) (about 3 x log2(k) + 53 bits a term k)
+bits=""
+for l in 1x1 2x1 3x1 1x3 3x2; do
+    np=${l%x*} t=${l#*x}
+    b=$(mpi "$np" "$PI" chudnovsky --digits 100000 --threads "$t" --json 2>/dev/null | jfield root_q_bits)
+    bits="$bits $l:$b"
+done
+plain=$(awk 'BEGIN { for (k = 1; k < 7053; k++) s += 3 * log(k) / log(2) + 53.28; printf "%d", s }')
+first=${bits#* 1x1:} first=${first%% *}
+[ "$(tr ' ' '\n' <<<"$bits" | grep -c ":$first$")" -eq 5 ] && [ "$first" -gt 0 ] &&
+    [ "$first" -lt $((plain * 9 / 10)) ]
+ok $? "root_q_bits at 1e5 digits on 1x1 2x1 3x1 1x3 3x2:$bits (plain product about $plain)"
+
 # CLN's pi (Debian package pi), when installed: N+1 significant digits, the last one rounded
 if [ -x /usr/bin/pi ] && /usr/bin/pi 10 2>/dev/null | grep -q '^3\.14'; then
     /usr/bin/pi 100001 >cln.100000 2>/dev/null

@@ -54,21 +54,75 @@ static char *chud_string(int64_t N, int W, int threads, int64_t guard, chud_plan
     return s;
 }
 
+/// Do a and b stand for the same series part: T/Q and P/Q equal as rationals?
+static int same_ratios(const chud_pqt *a, const chud_pqt *b)
+{
+    mpz_t x, y;
+    mpz_inits(x, y, NULL);
+    mpz_mul(x, a->T, b->Q);
+    mpz_mul(y, b->T, a->Q);
+    int same = mpz_cmp(x, y) == 0;
+    mpz_mul(x, a->P, b->Q);
+    mpz_mul(y, b->P, a->Q);
+    same &= mpz_cmp(x, y) == 0;
+    mpz_clears(x, y, NULL);
+    return same;
+}
+
+/// Is every factorization a node keeps its integer's, exactly?
+static int factors_exact(const chud_pqt *x)
+{
+    mpz_t p;
+    mpz_init(p);
+    int ok = 1;
+    const flist *F[2] = {&x->fp, &x->fq};
+    const mpz_srcptr v[2] = {x->P, x->Q};
+    for (int k = 0; k < 2; k++) {
+        mpz_set_ui(p, 1);
+        for (int64_t i = 0; i < F[k]->n; i++)
+            for (uint32_t e = 0; e < F[k]->f[i].e; e++)
+                mpz_mul_ui(p, p, F[k]->f[i].p);
+        ok &= mpz_cmp(p, v[k]) == 0;
+    }
+    mpz_clear(p);
+    return ok;
+}
+
 static void split_against_reference(void)
 {
     static const int64_t r[][2] = {{0, 1}, {0, 2}, {0, 7}, {1, 2}, {3, 17}, {100, 229}, {0, 300}};
-    int ok = 1;
+    int ok = 1, common_out = 1, exact = 1;
+    chud_plan pl;
+    chud_plan_make(20000, CHUD_GUARD_DIGITS, &pl); /* its sieve covers the terms below */
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
         chud_pqt a, b;
         chud_pqt_init(&a);
         chud_pqt_init(&b);
-        chud_split(r[i][0], r[i][1], 1, &a);
+        chud_split(&pl, r[i][0], r[i][1], 1, &a);
         chud_split_ref(r[i][0], r[i][1], &b);
-        ok &= !mpz_cmp(a.P, b.P) && !mpz_cmp(a.Q, b.Q) && !mpz_cmp(a.T, b.T);
+        ok &= same_ratios(&a, &b);
+        common_out &= mpz_cmp(a.Q, b.Q) < 0 || r[i][1] - r[i][0] < 8;
+        exact &= a.fac && factors_exact(&a);
         chud_pqt_clear(&a);
         chud_pqt_clear(&b);
     }
-    tap_ok(ok, "binary splitting == the term-by-term reference (P, Q, T) on 7 ranges");
+    chud_plan_free(&pl);
+    tap_ok(ok, "binary splitting == the term-by-term reference (T/Q, P/Q) on 7 ranges");
+    tap_ok(common_out, "... with common factors out: Q smaller than the plain product from 8 terms on");
+    tap_ok(exact, "... and each node's factorizations multiply to its P and Q exactly");
+    chud_plan_make(1, CHUD_GUARD_DIGITS, &pl);       /* a sieve up to 6 K + 1 = 19 only */
+    chud_pqt a, b;
+    chud_pqt_init(&a);
+    chud_pqt_init(&b);
+    chud_split(&pl, 1, 120, 1, &a);                   /* values past the sieve: untracked */
+    chud_split_ref(1, 120, &b);
+    const int64_t limit = pl.sieve.limit;
+    const int past = same_ratios(&a, &b) && limit < 6 * 120;
+    chud_pqt_clear(&a);
+    chud_pqt_clear(&b);
+    chud_plan_free(&pl);
+    tap_ok(past, "terms whose values pass the plan's sieve (limit %lld): still the same ratios",
+           (long long)limit);
 }
 
 static void plan_shape(void)
