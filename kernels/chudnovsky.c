@@ -236,6 +236,8 @@ void chud_split_ref(int64_t a, int64_t b, chud_pqt *out)
 void chud_block(const chud_plan *pl, int64_t blk, chud_pqt *out)
 {
     chud_split(pl, pl->start[blk], pl->start[blk + 1], blk + 1 < pl->blocks, out);
+    flist_fit(&out->fp);                     /* blocks wait for the tree: no slack kept */
+    flist_fit(&out->fq);
 }
 
 void chud_share(const chud_plan *pl, int64_t w, int64_t W, chud_pqt *nodes,

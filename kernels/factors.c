@@ -16,6 +16,21 @@ void flist_room(flist *F, int64_t n)
     F->cap = cap;
 }
 
+void flist_fit(flist *F)
+{
+    if (F->n == F->cap)
+        return;
+    if (F->n == 0) {
+        flist_free(F);
+        return;
+    }
+    pfac *f = realloc(F->f, (size_t)F->n * sizeof *f);
+    if (f) {                                 /* shrinking cannot really fail: keep it if so */
+        F->f = f;
+        F->cap = F->n;
+    }
+}
+
 void flist_free(flist *F)
 {
     free(F->f);

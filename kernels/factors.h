@@ -19,6 +19,9 @@ typedef struct {
 /// Room for n factors in F (aborts when out of memory: a few bytes a prime).
 void flist_room(flist *F, int64_t n);
 
+/// Give back F's unused room (a list kept for long holds no slack).
+void flist_fit(flist *F);
+
 /// Free F's memory (F is then empty).
 void flist_free(flist *F);
 

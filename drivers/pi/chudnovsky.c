@@ -1,5 +1,8 @@
 /* chudnovsky.c - `pi chudnovsky --digits N`: the fast decimal series, blocks split like partialPi. */
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +290,17 @@ static chud_pqt *tree_root(chud_job *job, const chud_plan *pl, chud_pqt *a, mpz_
     return a;
 }
 
+/// Return the heap's free pages to the system: after the tree, glibc's heap is mostly holes
+/// (freed nodes and factor lists between live ones) that the final steps' big integers do not
+/// fit (measured at 10^7 digits: 72 MB resident for a 10 MB root; peak 123 MB without this,
+/// 97 MB with it).
+static void give_back_free_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /// The plan's blocks, the tree, the final quotient and the conversion; the digits on rank 0
 /// (NULL elsewhere or if uncertain).
 static char *tree_digits(chud_job *job, const chud_plan *pl)
@@ -305,6 +319,7 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
         chud_pqt_init(&base[i]);
     mpz_inits(S, D, NULL);
     chud_pqt *root = tree_root(job, pl, base, S, &have_S);
+    give_back_free_memory();
     sqrt_term_to_root(pl, S, have_S, L);
     if (L->rank == 0)
         job->root_q_bits = (int64_t)mpz_sizeinbase(root->Q, 2);
