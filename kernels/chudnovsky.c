@@ -283,22 +283,17 @@ static void take_common(chud_pqt *l, chud_pqt *r)
 {
     if (!l->fac || !r->fac || !l->fp.n || !r->fq.n)
         return;
-    const int64_t most = l->fp.n < r->fq.n ? l->fp.n : r->fq.n;
-    uint64_t small[256], *pw = most <= 256 ? small : malloc((size_t)most * sizeof *pw);
-    int64_t n;
-    if (!pw)
-        abort();
-    flist_take_common(&l->fp, &r->fq, pw, &n);
-    if (n) {
+    flist common = {0, 0, 0};
+    flist_take_common(&l->fp, &r->fq, &common);
+    if (common.n) {
         mpz_t g;
         mpz_init(g);
-        fac_product(pw, n, g);
+        flist_value(&common, g);            /* exponents can be large: no 64-bit powers */
         mpz_divexact(l->P, l->P, g);
         mpz_divexact(r->Q, r->Q, g);
         mpz_clear(g);
     }
-    if (pw != small)
-        free(pw);
+    flist_free(&common);
 }
 
 /// The parent's factorizations (left's, both children's multiplied), or none.

@@ -1,6 +1,7 @@
 /* factors.c - prime factorizations for binary splitting (bbp_split, chudnovsky): factor lists, a smallest-factor sieve, balanced products. */
 #include "factors.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,10 +75,11 @@ void flist_mul(flist *F, const flist *A, const flist *B)
     merge_into(F->f, &F->n, &top, B);
 }
 
-void flist_take_common(flist *A, flist *B, uint64_t *pw, int64_t *n)
+void flist_take_common(flist *A, flist *B, flist *C)
 {
     int64_t i = 0, j = 0, ka = 0, kb = 0;
-    *n = 0;
+    flist_room(C, A->n < B->n ? A->n : B->n);
+    C->n = 0;
     while (i < A->n && j < B->n) {
         if (A->f[i].p < B->f[j].p) {
             A->f[ka++] = A->f[i++];
@@ -85,7 +87,7 @@ void flist_take_common(flist *A, flist *B, uint64_t *pw, int64_t *n)
             B->f[kb++] = B->f[j++];
         } else {
             const uint32_t c = A->f[i].e < B->f[j].e ? A->f[i].e : B->f[j].e;
-            pw[(*n)++] = fac_ipow(A->f[i].p, c);
+            C->f[C->n++] = (pfac){A->f[i].p, c};
             A->f[i].e -= c;
             B->f[j].e -= c;
             if (A->f[i].e)
@@ -102,6 +104,39 @@ void flist_take_common(flist *A, flist *B, uint64_t *pw, int64_t *n)
         B->f[kb++] = B->f[j++];
     A->n = ka;
     B->n = kb;
+}
+
+/// The largest power p^k below 2^64 and its k (p >= 2).
+static uint64_t word_power(uint64_t p, uint32_t *k)
+{
+    uint64_t q = p;
+    for (*k = 1; q <= UINT64_MAX / p; ++*k)
+        q *= p;
+    return q;
+}
+
+void flist_value(const flist *F, mpz_t out)
+{
+    int64_t words = 0;
+    for (int64_t i = 0; i < F->n; i++) {
+        uint32_t k;
+        word_power(F->f[i].p, &k);
+        words += F->f[i].e / k + 1;
+    }
+    uint64_t *w = malloc((size_t)words * sizeof *w + 1);
+    if (!w)
+        abort();
+    int64_t n = 0;
+    for (int64_t i = 0; i < F->n; i++) {     /* p^e = (p^k)^(e / k) p^(e mod k) */
+        uint32_t k;
+        const uint64_t pk = word_power(F->f[i].p, &k);
+        for (uint32_t r = 0; r < F->f[i].e / k; r++)
+            w[n++] = pk;
+        if (F->f[i].e % k)
+            w[n++] = fac_ipow(F->f[i].p, F->f[i].e % k);
+    }
+    fac_product(w, n, out);
+    free(w);
 }
 
 uint64_t fac_ipow(uint64_t p, uint32_t e)

@@ -28,9 +28,12 @@ void flist_free(flist *F);
 /// F = A B (exponents of equal primes added); F may be A.
 void flist_mul(flist *F, const flist *A, const flist *B);
 
-/// The common part of A and B (the smaller exponent of every prime in both) taken out of both;
-/// its prime powers (each < 2^64) into pw[0..*n) (room for the shorter list's count).
-void flist_take_common(flist *A, flist *B, uint64_t *pw, int64_t *n);
+/// The common part of A and B (the smaller exponent of every prime in both) taken out of both
+/// into C (C's old contents replaced).
+void flist_take_common(flist *A, flist *B, flist *C);
+
+/// out = the number F stands for, exactly, whatever its exponents (p^e cut into 64-bit words).
+void flist_value(const flist *F, mpz_t out);
 
 /// p^e for a prime power known to fit in 64 bits.
 uint64_t fac_ipow(uint64_t p, uint32_t e);

@@ -88,6 +88,23 @@ static int factors_exact(const chud_pqt *x)
     return ok;
 }
 
+/// flist_value against GMP's own powers, with exponents far past a 64-bit word.
+static void factor_values(void)
+{
+    pfac f[] = {{2, 200}, {3, 100}, {7, 23}, {65521, 7}, {65519, 1}};
+    flist F = {f, 5, 5};
+    mpz_t v, want, t;
+    mpz_inits(v, want, t, NULL);
+    flist_value(&F, v);
+    mpz_set_ui(want, 1);
+    for (int i = 0; i < 5; i++) {
+        mpz_ui_pow_ui(t, f[i].p, f[i].e);
+        mpz_mul(want, want, t);
+    }
+    tap_ok(mpz_cmp(v, want) == 0, "a factor list's value: 2^200 3^100 7^23 65521^7 65519 exactly");
+    mpz_clears(v, want, t, NULL);
+}
+
 static void split_against_reference(void)
 {
     static const int64_t r[][2] = {{0, 1}, {0, 2}, {0, 7}, {1, 2}, {3, 17}, {100, 229}, {0, 300}};
@@ -286,6 +303,7 @@ static void conversion(void)
 
 int main(void)
 {
+    factor_values();
     split_against_reference();
     plan_shape();
     conversion();
