@@ -294,14 +294,7 @@ static void leaf_factors(split_ctx *c, int64_t k, mpz_t R, flist *F)
         mpz_mul_ui(R, R, r[j]);
     const pfac *src = c->w.fac + c->w.off[k - c->w.s0];
     const int64_t n = c->w.off[k - c->w.s0 + 1] - c->w.off[k - c->w.s0];
-    flist_room(F, n);
-    F->n = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (F->n && F->f[F->n - 1].p == src[i].p)
-            F->f[F->n - 1].e += src[i].e;
-        else
-            F->f[F->n++] = src[i];
-    }
+    flist_set_sorted(F, src, n);
 }
 
 /// F = the larger exponents of F1 and F2 (A of Q1 Q2 / G); X1's prime powers p^(e1 - min) into

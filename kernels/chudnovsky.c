@@ -172,13 +172,7 @@ static void run_factors(const chud_plan *pl, int64_t a, int64_t b, int q, flist 
         for (int i = 0; i < 5; i++)
             F->f[n++] = (pfac){c3_24[i].p, c3_24[i].e * (uint32_t)(b - a1)};
     sort_by_prime(F->f, n);
-    F->n = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (F->n && F->f[F->n - 1].p == F->f[i].p)
-            F->f[F->n - 1].e += F->f[i].e;
-        else
-            F->f[F->n++] = F->f[i];
-    }
+    flist_set_sorted(F, F->f, n);
 }
 
 /// Terms [a, b) plainly (no common factors out), without factorizations.

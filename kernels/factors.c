@@ -39,6 +39,19 @@ void flist_free(flist *F)
     F->n = F->cap = 0;
 }
 
+void flist_set_sorted(flist *F, const pfac *src, int64_t n)
+{
+    if (src != F->f)
+        flist_room(F, n);
+    F->n = 0;                                /* in place: the write never passes the read */
+    for (int64_t i = 0; i < n; i++) {
+        if (F->n && F->f[F->n - 1].p == src[i].p)
+            F->f[F->n - 1].e += src[i].e;
+        else
+            F->f[F->n++] = src[i];
+    }
+}
+
 /// Merge A and B into out (room for A->n + B->n, out distinct from both).
 static void merge_into(pfac *out, int64_t *n, const flist *A, const flist *B)
 {

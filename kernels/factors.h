@@ -25,6 +25,10 @@ void flist_fit(flist *F);
 /// Free F's memory (F is then empty).
 void flist_free(flist *F);
 
+/// F = the prime powers src[0..n), ascending p with repeats, each prime once (exponents of
+/// equal primes added); src may be F's own array.
+void flist_set_sorted(flist *F, const pfac *src, int64_t n);
+
 /// F = A B (exponents of equal primes added); F may be A.
 void flist_mul(flist *F, const flist *A, const flist *B);
 
