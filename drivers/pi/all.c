@@ -31,11 +31,7 @@ static int parse(int argc, char **argv, pi_common *c, void *opts)
 static void json_table(const pi_layout *L, const pi_summary *s, int n, int status)
 {
     json_out j;
-    json_begin(&j, stdout);
-    json_str(&j, "method", "all");
-    json_int(&j, "ranks", L->ranks);
-    json_int(&j, "threads", L->threads);
-    json_int(&j, "hosts", L->hosts);
+    pi_json_open(&j, "all", L);
     json_str(&j, "check", status ? "fail" : "pass");
     json_begin_array(&j, "results");
     for (int i = 0; i < n; i++) {

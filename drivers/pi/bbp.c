@@ -59,13 +59,7 @@ static void usage(void)
            "                  Measured here on 2 ranks: 1e6 digits 1.0 s, 1e7 17 s\n"
            "                  (73 MiB a rank), 1e8 5 min (470 MiB a rank)\n"
            "                  direct: the workshop's term-by-term sum, O(N^2), N <= 1e7\n"
-           "  --progress      blocks done, elapsed and time left on stderr (shown anyway\n"
-           "                  when stderr is a terminal)\n"
-           "  -o FILE         write \"3.\" + N digits + newline to FILE (atomically);\n"
-           "                  without it the same line goes to stdout, the report to stderr\n"
-           "  --threads T     OpenMP threads per rank (default OMP_NUM_THREADS, else 1)\n"
-           "  --repeat R      time R runs, report best and median (default 1)\n"
-           "  --json          one JSON object on stdout: digits, SHA-256 of the output\n"
+           DIGITS_HELP_OUTPUT
            "                  text, first and last 50 digits (or hex_at, hex, ...)\n"
            "  -h, --help      this help\n"
            "with --hex-at (long runs: checkpoint and resume, on any layout):\n",

@@ -7,6 +7,16 @@
 #include "outfile.h"
 #include "pi.h"
 
+/// --help lines both digit methods share, from --progress to the first line of --json.
+#define DIGITS_HELP_OUTPUT                                                              \
+    "  --progress      blocks done, elapsed and time left on stderr (shown anyway\n"      \
+    "                  when stderr is a terminal)\n"                                     \
+    "  -o FILE         write \"3.\" + N digits + newline to FILE (atomically);\n"        \
+    "                  without it the same line goes to stdout, the report to stderr\n" \
+    "  --threads T     OpenMP threads per rank (default OMP_NUM_THREADS, else 1)\n"      \
+    "  --repeat R      time R runs, report best and median (default 1)\n"                \
+    "  --json          one JSON object on stdout: digits, SHA-256 of the output\n"
+
 /// What a decimal-digits method asks of the shared run.
 typedef struct {
     const char *name;        ///< "bbp": messages say "pi bbp", the summary's method

@@ -123,12 +123,7 @@ static void layout_text(const pi_layout *L, const rank_where *all, int64_t expec
 static void layout_json(const pi_layout *L, const rank_where *all, int64_t expect, int bad)
 {
     json_out j;
-    json_begin(&j, stdout);
-    json_str(&j, "method", "layout");
-    json_int(&j, "ranks", L->ranks);
-    json_int(&j, "threads", L->threads);
-    json_int(&j, "workers", (int64_t)L->ranks * L->threads);
-    json_int(&j, "hosts", L->hosts);
+    pi_json_open(&j, "layout", L);
     if (expect)
         json_int(&j, "expect_ranks", expect);
     json_str(&j, "check", bad ? "fail" : "pass");

@@ -145,6 +145,16 @@ void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s
            s->pass ? "<=" : ">");
 }
 
+void pi_json_open(json_out *j, const char *method, const pi_layout *L)
+{
+    json_begin(j, stdout);
+    json_str(j, "method", method);
+    json_int(j, "ranks", L->ranks);
+    json_int(j, "threads", L->threads);
+    json_int(j, "workers", (int64_t)L->ranks * L->threads);
+    json_int(j, "hosts", L->hosts);
+}
+
 void pi_json_begin(json_out *j, const pi_common *c, const pi_layout *L, const pi_summary *s,
                    double median)
 {

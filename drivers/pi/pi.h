@@ -132,6 +132,9 @@ void pi_time(const pi_common *c, void (*fn)(void *), void *arg, double *best,
 void pi_print_common(const pi_common *c, const pi_layout *L, const pi_summary *s,
                      double median);
 
+/// Open a JSON object on stdout with the layout's keys: method, ranks, threads, workers, hosts.
+void pi_json_open(json_out *j, const char *method, const pi_layout *L);
+
 /// Open a method's JSON object on stdout with the keys every method shares: method, n,
 /// ranks, threads, hosts, cpus, host, pi, ..., <unit>_per_second, check.
 void pi_json_begin(json_out *j, const pi_common *c, const pi_layout *L, const pi_summary *s,

@@ -77,8 +77,9 @@ ok $? "pi all: summary table, every method passing, midpoint at 1e9 = 3.14159265
 out=$(mpi 2 "$PI" all --json)
 perl -MJSON::PP -e 'my $d = decode_json(join "", <STDIN>); my @r = @{$d->{results}};
     exit !(@r == 4 && $d->{check} eq "pass" && $r[0]{pi} == 3.1415926535897931 &&
-           $r[3]{method} eq "chudnovsky")' <<<"$out"
-ok $? "pi all --json: one object, four results (chudnovsky the fourth)"
+           $r[3]{method} eq "chudnovsky" && $d->{ranks} == 2 &&
+           $d->{workers} == $d->{ranks} * $d->{threads})' <<<"$out"
+ok $? "pi all --json: one object, four results (chudnovsky the fourth), ranks x threads = workers"
 for m in "montecarlo -n 1e6" "bbp --hex-at 1000" "bbp --digits 100"; do
     $PI $m --json | perl -MJSON::PP -e 'decode_json(join "", <STDIN>)'
     ok $? "pi $m --json parses"
