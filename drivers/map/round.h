@@ -86,9 +86,10 @@ void sink_close(sink_state *k, int ok);
 int64_t round_output(const map_job *job, round_bufs *B, int64_t n, int binary, int64_t *bad,
                      const char **why);
 
-/// Collective: round_output's bytes of every rank (rank q's count at all[q * stride]) written
-/// after everything before them, in rank order.
-void round_write(sink_state *k, round_bufs *B, int binary, const int64_t *all, int stride);
+/// Collective: round_output's bytes of every rank (rank q's count at all[q * stride], this
+/// rank's at buf: B->text's lines or B->res's float64, or lines kept from an earlier round)
+/// written after everything before them, in rank order.
+void round_write(sink_state *k, round_bufs *B, const void *buf, const int64_t *all, int stride);
 
 /// Collective: the end of every round: this rank's n results (records first.. of the input)
 /// are checked (non-finite unless allowed), formatted as text lines or kept as float64

@@ -128,9 +128,9 @@ int64_t round_output(const map_job *job, round_bufs *B, int64_t n, int binary, i
     return binary ? n * 8 : *bad >= 0 ? 0 : format_text(job, B, B->res.p, n);
 }
 
-void round_write(sink_state *k, round_bufs *B, int binary, const int64_t *all, int stride)
+void round_write(sink_state *k, round_bufs *B, const void *buf, const int64_t *all, int stride)
 {
-    sink_put(k, B, binary ? B->res.p : B->text.p, all, stride);
+    sink_put(k, B, buf, all, stride);
 }
 
 int round_finish(const map_job *job, round_bufs *B, sink_state *k, int64_t first, int64_t n,
@@ -146,6 +146,6 @@ int round_finish(const map_job *job, round_bufs *B, sink_state *k, int64_t first
         return 1;
     if (round_bad(job, all + 1, 3, mine[1], why))
         return 2;
-    round_write(k, B, binary, all + 2, 3);
+    round_write(k, B, binary ? B->res.p : B->text.p, all + 2, 3);
     return 0;
 }

@@ -134,28 +134,52 @@ static int finish_round(const map_job *job, round_bufs *B, sink_state *k, const 
     return rc;
 }
 
-/// Collective, when records are computed where they are parsed (a uniform transform, cyclic):
+/// A round whose records are computed where they are parsed (a uniform transform, cyclic):
 /// computed, checked and formatted first, so that one gather says failures, bad lines, bad
-/// results and the text's lengths (finish_round needs two).  A bad line anywhere in the round
-/// still comes before a bad result, as there.
-static int finish_round_here(const map_job *job, round_bufs *B, sink_state *k,
-                             const text_part *tp, text_totals *tot, int more)
+/// results and the text's lengths (finish_round needs two); a text file's next round is
+/// parsed while that gather is under way.
+typedef struct {
+    text_part tp;        ///< the part: lines, records, first bad line
+    int64_t mine[7];     ///< failed, lines, records, bad line, more, bad result, bytes
+    int64_t *all;        ///< 7 words a rank, once gathered
+    growbuf text;        ///< this rank's lines
+    const char *why;     ///< why its bad result is bad
+    xc_pending *gather;  ///< the gather, until here_end waits for it
+} here_round;
+
+/// Start h's round (h->tp parsed): computed, checked, formatted into h->text (B->text gets
+/// h's old buffer for the next round), and its gather started.
+static void here_start(const map_job *job, round_bufs *B, here_round *h, int more)
+{
+    int64_t bad = -1, len = 0;
+    h->why = "";
+    if (h->tp.bad_nl < 0) {                  /* the round stops at a bad line: no results */
+        round_compute_here(job, B, h->tp.nrec);
+        len = round_output(job, B, h->tp.nrec, 0, &bad, &h->why);
+        const growbuf t = B->text;
+        B->text = h->text;
+        h->text = t;
+    }
+    const int64_t m[7] = {mf_failed(), h->tp.nl, h->tp.nrec, h->tp.bad_nl, more,
+                          bad < 0 ? INT64_MAX : bad, len < 0 ? 0 : len};
+    memcpy(h->mine, m, sizeof m);
+    h->gather = xc_allgather_start(h->mine, 7, h->all);
+}
+
+/// Collective: the end of a started round: its gather waited for; failures, the first bad
+/// line or bad result said, or its lines written.  A bad line anywhere in the round still
+/// comes before a bad result.  0, 1 (a failure, said) or 2 (bad input or result, said).
+static int here_end(const map_job *job, round_bufs *B, sink_state *k, here_round *h,
+                    text_totals *tot)
 {
     const int r = par_rank(), R = par_size();
-    const char *why = "";
-    int64_t bad = -1, len = 0;
-    if (tp->bad_nl < 0) {                    /* the round stops at a bad line: no results */
-        round_compute_here(job, B, tp->nrec);
-        len = round_output(job, B, tp->nrec, 0, &bad, &why);
-    }
-    int64_t mine[7] = {mf_failed(), tp->nl, tp->nrec, tp->bad_nl, more,
-                       bad < 0 ? INT64_MAX : bad, len < 0 ? 0 : len};
-    int64_t *all = B->ranges.p;
-    xc_allgather_i64(mine, 7, all);
+    int64_t *all = h->all;
+    xc_wait(h->gather);
+    h->gather = NULL;
     if (round_failed(all, 7))
         return 1;
     tot->more = (int)all[4];
-    const round_lines c = count_lines(job, tp, tot, all + 1, 7);
+    const round_lines c = count_lines(job, &h->tp, tot, all + 1, 7);
     if (c.bad_line >= 0)
         return 2;
     int64_t base = tot->recs, my_bad = INT64_MAX; /* bad results: index in the whole input */
@@ -165,47 +189,76 @@ static int finish_round_here(const map_job *job, round_bufs *B, sink_state *k,
         my_bad = q == r ? all[7 * q + 5] : my_bad;
         base += all[7 * q + 2];
     }
-    if (round_bad(job, all + 5, 7, my_bad, why))
+    if (round_bad(job, all + 5, 7, my_bad, h->why))
         return 2;
-    round_write(k, B, 0, all + 6, 7);
+    round_write(k, B, h->text.p, all + 6, 7);
     tot->lines += c.nl;
     tot->recs += c.nrec;
     return 0;
 }
 
-/// The round's end for this job: finish_round_here when no record needs to move.
+/// Collective: a round's end once every rank has parsed its part tp: here_start and here_end
+/// at once (h: the gather's words and kept lines) when no record needs to move, else
+/// finish_round.
 static int end_round(const map_job *job, round_bufs *B, sink_state *k, const text_part *tp,
-                     text_totals *tot, int more)
+                     text_totals *tot, int more, here_round *h)
 {
-    if (!job->dynamic && job->t->uniform)
-        return finish_round_here(job, B, k, tp, tot, more);
-    return finish_round(job, B, k, tp, tot, more);
+    if (job->dynamic || !job->t->uniform)
+        return finish_round(job, B, k, tp, tot, more);
+    h->tp = *tp;
+    here_start(job, B, h, more);
+    return here_end(job, B, k, h, tot);
 }
 
-/// Every rank parses its part of the file, round after round.
+/// This rank's part of the round that starts at offset ws of the S-byte file: read (with the
+/// lookahead that finishes its last line) into B->in and parsed into B->recs.
+static text_part read_part(const map_job *job, round_bufs *B, mfile *in, int64_t S, int64_t ws,
+                           int64_t part)
+{
+    text_part tp = {.size = S};
+    tp.s = ws + (int64_t)par_rank() * part;
+    tp.s = tp.s > S ? S : tp.s;
+    tp.e = tp.s + part > S ? S : tp.s + part;
+    const int64_t rd0 = tp.s > 0 ? tp.s - 1 : 0;
+    tp.rd1 = tp.s < tp.e ? (tp.e + LOOKAHEAD < S ? tp.e + LOOKAHEAD : S) : rd0;
+    mf_read(in, rd0, B->in.p, (size_t)(tp.rd1 - rd0), 0); /* contiguous: independent */
+    tp.b = (const char *)B->in.p - rd0;
+    parse_part(job, &tp, B->recs.p);
+    return tp;
+}
+
+/// Collective: every rank parses its part of the file, round after round; where records stay
+/// where they are parsed, round i+1 is parsed and formatted while round i's gather is under
+/// way, and round i is written after (two here_rounds in turn).
 static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in,
                      int64_t part, text_totals *tot)
 {
-    const int r = par_rank(), R = par_size();
+    const int R = par_size(), here = !job->dynamic && job->t->uniform;
     const int64_t S = mf_size(in);
+    growbuf words = {0};                     /* the second round's gather */
+    here_round h[2] = {{.all = B->ranges.p}, {.all = NULL}}, *prev = NULL;
     grow(&B->in, (size_t)part + LOOKAHEAD + 1);
-    if (mf_agree())
-        return 1;
-    for (int64_t ws = 0; ws < S; ws += (int64_t)R * part) {
-        text_part tp = {.size = S};
-        tp.s = ws + (int64_t)r * part;
-        tp.s = tp.s > S ? S : tp.s;
-        tp.e = tp.s + part > S ? S : tp.s + part;
-        const int64_t rd0 = tp.s > 0 ? tp.s - 1 : 0;
-        tp.rd1 = tp.s < tp.e ? (tp.e + LOOKAHEAD < S ? tp.e + LOOKAHEAD : S) : rd0;
-        mf_read(in, rd0, B->in.p, (size_t)(tp.rd1 - rd0), 0); /* contiguous: independent */
-        tp.b = (const char *)B->in.p - rd0;
-        parse_part(job, &tp, B->recs.p);
-        const int rc = end_round(job, B, k, &tp, tot, 0);
-        if (rc)
-            return rc;
+    if (here && !grow(&words, (size_t)R * 7 * sizeof(int64_t)))
+        h[1].all = words.p;
+    int rc = mf_agree();
+    for (int64_t ws = 0, i = 0; !rc && ws < S; ws += (int64_t)R * part, i++) {
+        const text_part tp = read_part(job, B, in, S, ws, part);
+        if (!here) {
+            rc = end_round(job, B, k, &tp, tot, 0, h);
+            continue;
+        }
+        here_round *cur = &h[i % 2];
+        cur->tp = tp;
+        here_start(job, B, cur, 0);
+        rc = prev ? here_end(job, B, k, prev, tot) : 0;
+        prev = cur;
     }
-    return 0;
+    if (prev && !rc)
+        rc = here_end(job, B, k, prev, tot);
+    else if (prev)
+        xc_wait(prev->gather);               /* started on every rank: finished on every rank */
+    grow_free(&h[0].text), grow_free(&h[1].text), grow_free(&words);
+    return rc;
 }
 
 /// Rank 0: read whole lines of a stream into records until `budget` bytes or the end; 1 if
@@ -269,11 +322,13 @@ static int text_stream(const map_job *job, round_bufs *B, sink_state *k, const c
         return rc;
     char *line = NULL;
     size_t cap = 0;
+    here_round h = {.all = B->ranges.p};
     do {
         text_part tp = {.bad_nl = -1};
         const int more = in ? read_stream(job, B, in, &tp, budget, &line, &cap) : 0;
-        rc = end_round(job, B, k, &tp, tot, more);
+        rc = end_round(job, B, k, &tp, tot, more, &h);
     } while (!rc && tot->more);
+    grow_free(&h.text);
     free(line);
     if (in && in != stdin)
         fclose(in);
