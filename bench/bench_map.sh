@@ -27,6 +27,7 @@ run_map() {
     shift
     t=""
     for r in $(seq "$REPEAT"); do
+        sync                            # no run pays for the dirty pages of the one before
         rm -f "$dir/time.txt"           # each rank appends its line (not through mpirun's stderr,
         s=$("$MPIRUN" -np "$np" /usr/bin/time -a -o "$dir/time.txt" -f 'rank-time %U %S %M' \
             "$MAP" "$@" --json 2>"$dir/err.txt" | field seconds)   # which can lose a last line)
@@ -43,6 +44,7 @@ run_cmd() {
     local r s
     t=""
     for r in $(seq "$REPEAT"); do
+        sync                            # as in run_map
         s=$(/usr/bin/time -f 'rank-time %U %S %M' "$@" 2>"$dir/time.txt" | tail -n 1 | cut -d' ' -f1)
         if [ -z "$t" ] || awk -v a="$s" -v b="$t" 'BEGIN { exit !(a < b) }'; then
             t=$s
@@ -77,12 +79,25 @@ if command -v "$PYTHON" >/dev/null; then
     run_cmd "$PYTHON" "$here/workshop_map.py" "$dir/in.txt" "$dir/py.txt"
     row "workshop Python (float + repr)" "$t" "$mb" 1 "$cpu" "$rss"
 fi
-run_map 1 celsius "$dir/in.txt" -o "$dir/out1.txt" && t1=$t &&
-    row "map celsius, 1 rank" "$t" "$mb" 1 "$cpu" "$rss" \
-        "$(ratio "$libc" "$t")x libc: target >= 5x and >= 150 MB/s/core: $(verdict "$(ratio "$libc" "$t")" 5)/$(verdict "$(awk -v m="$mb" -v s="$t" 'BEGIN { print m / s }')" 150)"
-run_map 2 celsius "$dir/in.txt" -o "$dir/out2.txt" &&
-    row "map celsius, 2 ranks" "$t" "$mb" 2 "$cpu" "$rss" \
-        "$(ratio "$t1" "$t")x 1 rank: target >= 1.8x: $(verdict "$(ratio "$t1" "$t")" 1.8); rss target <= 80 MB: $(verdict 80 "$rss")"
+# 1 and 2 ranks in turn (1 2 1 2 ...), best of REPEAT each: a drift of the machine's speed
+# falls on both sides of their ratio
+for r in $(seq "$REPEAT"); do
+    for np in 1 2; do
+        REPEAT=1 run_map "$np" celsius "$dir/in.txt" -o "$dir/out$np.txt" || continue
+        eval "bt=\${t_$np:-}"
+        if [ -z "$bt" ] || awk -v a="$t" -v b="$bt" 'BEGIN { exit !(a < b) }'; then
+            eval "t_$np=\$t cpu_$np=\$cpu rss_$np=\$rss"
+        fi
+    done
+done
+if [ -n "${t_1:-}" ]; then
+    row "map celsius, 1 rank" "$t_1" "$mb" 1 "$cpu_1" "$rss_1" \
+        "$(ratio "$libc" "$t_1")x libc: target >= 5x and >= 150 MB/s/core: $(verdict "$(ratio "$libc" "$t_1")" 5)/$(verdict "$(awk -v m="$mb" -v s="$t_1" 'BEGIN { print m / s }')" 150)"
+fi
+if [ -n "${t_1:-}" ] && [ -n "${t_2:-}" ]; then
+    row "map celsius, 2 ranks" "$t_2" "$mb" 2 "$cpu_2" "$rss_2" \
+        "$(ratio "$t_1" "$t_2")x 1 rank: target >= 1.8x: $(verdict "$(ratio "$t_1" "$t_2")" 1.8); rss target <= 80 MB: $(verdict 80 "$rss_2")"
+fi
 if [ -e "$dir/py.txt" ]; then
     cmp -s "$dir/out1.txt" "$dir/py.txt" && cmp -s "$dir/out2.txt" "$dir/py.txt" &&
         echo "   map's output (1 and 2 ranks) is byte for byte the workshop Python's" ||
