@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 L=$(awk -v n="${1:-5e6}" 'BEGIN { printf("%d", n) }')
 N=$(awk -v n="${2:-2e7}" 'BEGIN { printf("%d", n) }')
 REPEAT=${REPEAT:-3}
+TURNS=${TURNS:-5}      # map's text rows on 1 and 2 ranks: half a second a run, so more of them
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 dir=$(mktemp -d "${BENCH_DIR:-/tmp}/bench_map.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -61,6 +62,7 @@ row() { # NAME SECONDS MB CORES CPU RSS [NOTE]
 
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (rates are wall-clock: a loaded"
 echo "machine lowers them; CPU seconds say what the work itself costs); best of $REPEAT runs"
+echo "(map's text rows: best of $TURNS, 1 and 2 ranks in turn)"
 echo
 echo "1. celsius over $L temperatures written by Python repr(random.uniform(32, 100)), text file to file"
 if ! command -v "$PYTHON" >/dev/null; then
@@ -79,9 +81,9 @@ if command -v "$PYTHON" >/dev/null; then
     run_cmd "$PYTHON" "$here/workshop_map.py" "$dir/in.txt" "$dir/py.txt"
     row "workshop Python (float + repr)" "$t" "$mb" 1 "$cpu" "$rss"
 fi
-# 1 and 2 ranks in turn (1 2 1 2 ...), best of REPEAT each: a drift of the machine's speed
+# 1 and 2 ranks in turn (1 2 1 2 ...), best of TURNS each: a drift of the machine's speed
 # falls on both sides of their ratio
-for r in $(seq "$REPEAT"); do
+for r in $(seq "$TURNS"); do
     for np in 1 2; do
         REPEAT=1 run_map "$np" celsius "$dir/in.txt" -o "$dir/out$np.txt" || continue
         eval "bt=\${t_$np:-}"
