@@ -147,18 +147,19 @@ typedef struct {
     xc_pending *gather;  ///< the gather, until here_end waits for it
 } here_round;
 
-/// Start h's round (h->tp parsed): computed, checked, formatted into h->text (B->text gets
-/// h's old buffer for the next round), and its gather started.
+/// Start h's round (h->tp parsed): computed, checked, formatted into h->text (the buffer of
+/// the round before the last, written already), and its gather started.
 static void here_start(const map_job *job, round_bufs *B, here_round *h, int more)
 {
     int64_t bad = -1, len = 0;
     h->why = "";
     if (h->tp.bad_nl < 0) {                  /* the round stops at a bad line: no results */
+        const growbuf t = B->text;           /* round_output formats into B->text */
+        B->text = h->text;
         round_compute_here(job, B, h->tp.nrec);
         len = round_output(job, B, h->tp.nrec, 0, &bad, &h->why);
-        const growbuf t = B->text;
-        B->text = h->text;
-        h->text = t;
+        h->text = B->text;
+        B->text = t;
     }
     const int64_t m[7] = {mf_failed(), h->tp.nl, h->tp.nrec, h->tp.bad_nl, more,
                           bad < 0 ? INT64_MAX : bad, len < 0 ? 0 : len};
