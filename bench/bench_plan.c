@@ -45,6 +45,7 @@ typedef struct {
     double conversion;  ///< of which the decimal conversion on one thread
     double split;       ///< of which the conversion's first cut (D = hi 10^h + lo)
     double sqrt_term;   ///< the square root, overlapped on worker W-1 (Chudnovsky; in serial)
+    double quotient;    ///< the root's quotient, which needs no square root (in serial)
 } costs;
 
 /// Replay on W workers: finish time of the last step.  *bound says what limits it.
@@ -73,21 +74,24 @@ static double replay(const costs *c, int W, const char **bound, double *serial)
         root = fin[0];
     }
     free(fin);
-    /* Chudnovsky: the square root on worker W-1 once it is free; the conversion on two
-       ranks: the first cut, then the larger half (as drivers/pi/chudnovsky.c does) */
-    double after = c->serial, sq_done = 0;
+    /* Chudnovsky: the square root on worker W-1 once it is free, while the root's quotient is
+       made; the conversion on two ranks: the first cut, then the larger half (as
+       drivers/pi/chudnovsky.c does) */
+    double after = c->serial, sq_done = 0, first = 0;
     if (W > 1 && c->sqrt_term > 0) {
-        after -= c->sqrt_term;
+        after -= c->sqrt_term + c->quotient;
+        first = c->quotient;
         sq_done = free_at[W - 1] + c->sqrt_term;
     }
     if (W > 1 && c->split > 0)
         after -= (c->conversion - c->split) / 2;
     free(free_at);
-    *serial = after;
-    const double t = (root > sq_done ? root : sq_done) + after, tree = root - blocks_end;
-    *bound = after >= tree && after >= blocks_end ? "serial"
-             : tree >= blocks_end                          ? "tree"
-                                                           : "blocks";
+    *serial = first + after;
+    const double t = (root + first > sq_done ? root + first : sq_done) + after,
+                 tree = root - blocks_end;
+    *bound = *serial >= tree && *serial >= blocks_end ? "serial"
+             : tree >= blocks_end                              ? "tree"
+                                                               : "blocks";
     return t;
 }
 
@@ -158,12 +162,15 @@ static void chudnovsky(int64_t N)
         a = b;
         b = t;
     }
-    mpz_t S, D, hi, lo;
-    mpz_inits(S, D, hi, lo, NULL);
+    mpz_t S, D, hi, lo, Y;
+    mpz_inits(S, D, hi, lo, Y, NULL);
     double t0 = cpu_now();
     chud_sqrt_term(&pl, S);
     c.sqrt_term = cpu_now() - t0;
-    chud_digits_value(&pl, &a[0], S, D);
+    const double tq = cpu_now();
+    chud_root_quotient(&pl, &a[0], Y);
+    c.quotient = cpu_now() - tq;
+    chud_digits_from_quotient(&pl, Y, S, D);
     const double t1 = cpu_now();
     char *s = chud_format(D, N, 1);
     c.conversion = cpu_now() - t1;
@@ -172,7 +179,7 @@ static void chudnovsky(int64_t N)
     mpz_ui_pow_ui(lo, 10, (unsigned long)((N + 1) / 2));
     mpz_tdiv_qr(hi, lo, D, lo);
     c.split = cpu_now() - t0;
-    mpz_clears(S, D, hi, lo, NULL);
+    mpz_clears(S, D, hi, lo, Y, NULL);
     free(s);
     table("pi chudnovsky", N, &c);
 }

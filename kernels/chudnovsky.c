@@ -16,9 +16,12 @@
  * Q and T lose their low s bits (Qt = Q >> s, Tt = T >> s, Tt >= 2^48 10^M), which moves Q/T
  * by at most 1/Tt; X = floor(426880 S Qt / Tt).  Then pi 10^M lies in [X - 1, X + 2]
  * (S's floor costs 426880 Q/T = pi/sqrt(10005) < 0.04, the quotient's floor < 1, the shift
- * < 10^-6, the tail < 0.01), and the N digits are printed only if both ends of that interval
- * give the same floor(./10^guard).  Every step is a function of Q and T, which the fixed tree
- * makes the same integers on every layout.
+ * < 10^-6, the tail < 0.01).  X is computed as X' = floor(S Y / 2^k) with the quotient
+ * Y = floor(426880 Qt 2^k / Tt), which needs no S (so the square root can be made meanwhile,
+ * elsewhere): with S < 101 10^M < 2^k, S Y / 2^k <= S Qt' / Tt < S Y / 2^k + 1 (Qt' = 426880
+ * Qt), so X' <= X <= X' + 1 and pi 10^M lies in [X' - 1, X' + 3].  The N digits are printed
+ * only if both ends of that interval give the same floor(./10^guard).  Every step is a
+ * function of Q and T, which the fixed tree makes the same integers on every layout.
  */
 
 static const unsigned long A_ = 13591409, B_ = 545140134;
@@ -448,27 +451,51 @@ static void truncate_root(chud_pqt *root, int64_t M, mpz_t Qt, mpz_t Tt)
     chud_pqt_init(root);
 }
 
-int chud_digits_value(const chud_plan *pl, chud_pqt *root, const mpz_t S, mpz_t D)
+/// k of the quotient Y = floor(426880 Qt 2^k / Tt): 2^k > 2^7 10^M > S.
+static mp_bitcnt_t quotient_shift(const chud_plan *pl)
+{
+    const int64_t M = pl->digits + pl->guard;
+    return (mp_bitcnt_t)(M * 332193 / 100000 + 1 + 8); /* M log2(10) < M 3.32193 */
+}
+
+int chud_root_quotient(const chud_plan *pl, chud_pqt *root, mpz_t Y)
 {
     const int64_t M = pl->digits + pl->guard;
     if (mpz_sgn(root->T) <= 0 || mpz_sgn(root->Q) <= 0)
         return -1;
-    mpz_t Qt, Tt, hi, g;
-    mpz_inits(Qt, Tt, hi, g, NULL);
+    mpz_t Qt, Tt;
+    mpz_inits(Qt, Tt, NULL);
     truncate_root(root, M, Qt, Tt);
-    mpz_mul(D, S, Qt);                      /* X = floor(426880 S Qt / Tt) */
-    mpz_clear(Qt);
-    mpz_fdiv_q(D, D, Tt);
-    mpz_clear(Tt);
-    /* pi 10^M in [X - 1, X + 2]: the N digits are certain if both ends agree */
+    mpz_mul_2exp(Qt, Qt, quotient_shift(pl));
+    mpz_fdiv_q(Y, Qt, Tt);
+    mpz_clears(Qt, Tt, NULL);
+    return 0;
+}
+
+int chud_digits_from_quotient(const chud_plan *pl, const mpz_t Y, const mpz_t S, mpz_t D)
+{
+    mpz_t hi, g;
+    mpz_inits(hi, g, NULL);
+    mpz_mul(D, S, Y);                       /* X' = floor(S Y / 2^k) */
+    mpz_fdiv_q_2exp(D, D, quotient_shift(pl));
+    /* pi 10^M in [X' - 1, X' + 3]: the N digits are certain if both ends agree */
     mpz_ui_pow_ui(g, 10, (unsigned long)pl->guard);
-    mpz_add_ui(hi, D, 2);
+    mpz_add_ui(hi, D, 3);
     mpz_sub_ui(D, D, 1);
     mpz_fdiv_q(D, D, g);
     mpz_fdiv_q(hi, hi, g);
     const int same = mpz_cmp(D, hi) == 0;
     mpz_clears(hi, g, NULL);
     return same ? 0 : -1;
+}
+
+int chud_digits_value(const chud_plan *pl, chud_pqt *root, const mpz_t S, mpz_t D)
+{
+    mpz_t Y;
+    mpz_init(Y);
+    const int rc = chud_root_quotient(pl, root, Y) || chud_digits_from_quotient(pl, Y, S, D);
+    mpz_clear(Y);
+    return rc ? -1 : 0;
 }
 
 char *chud_format(const mpz_t D, int64_t digits, int threads)

@@ -146,8 +146,15 @@ void chud_tree(const chud_plan *plan, chud_pqt *nodes, int threads);
 /// S = floor(sqrt(10005) 10^M), M = N + guard: depends on N alone (any worker, any time).
 void chud_sqrt_term(const chud_plan *plan, mpz_t S);
 
-/// D = floor(pi 10^N) from the root's Q and T and S, certified: 0, or -1 if the error interval
-/// straddles a digit (more guard digits needed).  The root is freed (its memory reused).
+/// The root's quotient Y = floor(426880 (Q >> s) 2^k / (T >> s)), which needs no S: 0, or -1
+/// if the root is not positive.  The root is freed (its memory reused).
+int chud_root_quotient(const chud_plan *plan, chud_pqt *root, mpz_t Y);
+
+/// D = floor(pi 10^N) from the quotient Y and S, certified: 0, or -1 if the error interval
+/// straddles a digit (more guard digits needed).
+int chud_digits_from_quotient(const chud_plan *plan, const mpz_t Y, const mpz_t S, mpz_t D);
+
+/// Both of the last two: D from the root and S, certified; the root is freed.
 int chud_digits_value(const chud_plan *plan, chud_pqt *root, const mpz_t S, mpz_t D);
 
 /// "3." + the N digits of D = floor(pi 10^N) on up to `threads` threads; NULL if no memory.

@@ -238,14 +238,10 @@ static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_la
     mpz_clear(lo);
 }
 
-/// The square root term on the last rank once it has no tree node left, sent to rank 0
-/// (computed there on one rank).  S valid on rank 0.
+/// On 2 or more ranks: the square root term on the last rank once it has no tree node left,
+/// sent to rank 0.  S valid on rank 0.
 static void sqrt_term_to_root(const chud_plan *pl, mpz_t S, int have, const pi_layout *L)
 {
-    if (L->ranks == 1) {
-        chud_sqrt_term(pl, S);
-        return;
-    }
     if (L->rank == L->ranks - 1 && !have)
         chud_sqrt_term(pl, S);
     pi_mpz_msg m = {.peer = L->rank == 0 ? L->ranks - 1 : 0, .tag = 0, .n = 1, .v = {S}};
@@ -253,6 +249,29 @@ static void sqrt_term_to_root(const chud_plan *pl, mpz_t S, int have, const pi_l
         pi_exchange_mpz(&m, 1, NULL, 0);
     else if (L->rank == 0)
         pi_exchange_mpz(NULL, 0, &m, 1);
+}
+
+/// Rank 0: the root's quotient Y (chud_root_quotient, the root freed) and S, which the last
+/// rank makes once its tree nodes are gone and sends while rank 0 divides; on one rank, S
+/// beside the quotient on a second thread if there is one.  0, or -1 on rank 0 (bad root).
+static int quotient_and_sqrt(const chud_plan *pl, chud_pqt *root, mpz_t Y, mpz_t S,
+                             int have_S, const pi_layout *L)
+{
+    int rc = 0;
+    if (L->ranks > 1) {
+        if (L->rank == 0)
+            rc = chud_root_quotient(pl, root, Y);
+        sqrt_term_to_root(pl, S, have_S, L);
+        return rc;
+    }
+#pragma omp parallel sections num_threads(L->threads > 1 ? 2 : 1)
+    {
+#pragma omp section
+        rc = chud_root_quotient(pl, root, Y);
+#pragma omp section
+        chud_sqrt_term(pl, S);
+    }
+    return rc;
 }
 
 /// The blocks of this rank's workers and the tree level by level across the ranks.  The root
@@ -303,7 +322,7 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     chud_pqt *base = malloc(2 * (size_t)pl->blocks * sizeof *base);
     char *text = NULL;
     int have_S = 0;
-    mpz_t S, D;
+    mpz_t S, D, Y;
     if (par_fail(!base, "pi chudnovsky: out of memory for the block tree")) {
         free(base);
         job->failed = 1;
@@ -311,14 +330,15 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     }
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
         chud_pqt_init(&base[i]);
-    mpz_inits(S, D, NULL);
+    mpz_inits(S, D, Y, NULL);
     chud_pqt *root = tree_root(job, pl, base, S, &have_S);
     give_back_free_memory();
-    sqrt_term_to_root(pl, S, have_S, L);
     if (L->rank == 0)
         job->root_q_bits = (int64_t)mpz_sizeinbase(root->Q, 2);
-    int rc = L->rank == 0 ? chud_digits_value(pl, root, S, D) : 0;
-    mpz_clear(S);
+    int rc = quotient_and_sqrt(pl, root, Y, S, have_S, L);
+    if (L->rank == 0 && rc == 0)
+        rc = chud_digits_from_quotient(pl, Y, S, D);
+    mpz_clears(S, Y, NULL);
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
         chud_pqt_clear(&base[i]);
     free(base);

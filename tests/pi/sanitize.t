@@ -49,6 +49,9 @@ san_run "alone bbp --digits 500" "$SAN" bbp --digits 500
 san_run "mpirun -np 3 chudnovsky --digits 3000 --threads 2" mpi 3 "$SAN" chudnovsky --digits 3000 --threads 2
 [ "$(cat "$tmp/rc")" -eq 0 ] && [ "$(cat "$tmp/out")" = "$("$BIN/pi" chudnovsky --digits 3000 2>/dev/null)" ]
 ok $? "sanitized chudnovsky on 3 ranks x 2 threads: the optimized build's digits"
+san_run "alone chudnovsky --digits 200000 --threads 2 (quotient and square root side by side)" "$SAN" chudnovsky --digits 200000 --threads 2 -o "$tmp/q.txt"
+[ "$(cat "$tmp/rc")" -eq 0 ] && [ "$(tail -c 21 "$tmp/q.txt")" = "$("$BIN/pi" chudnovsky --digits 200000 2>/dev/null | tail -c 21)" ]
+ok $? "sanitized chudnovsky on 1 rank x 2 threads: the optimized build's last digits"
 san_run "mpirun -np 2 chudnovsky --digits 500000 (conversion split over the ranks)" mpi 2 "$SAN" chudnovsky --digits 500000 -o "$tmp/c.txt"
 SANMAP=${BUILD:-build}/san/bin/map
 seq 1 500 >"$tmp/seq.txt"
