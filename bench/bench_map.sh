@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 L=$(awk -v n="${1:-5e6}" 'BEGIN { printf("%d", n) }')
 N=$(awk -v n="${2:-2e7}" 'BEGIN { printf("%d", n) }')
 REPEAT=${REPEAT:-3}
-TURNS=${TURNS:-5}      # map's text rows on 1 and 2 ranks: half a second a run, so more of them
+TURNS=${TURNS:-9}      # map's text rows on 1 and 2 ranks: half a second a run, so more of them
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 dir=$(mktemp -d "${BENCH_DIR:-/tmp}/bench_map.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -62,7 +62,7 @@ row() { # NAME SECONDS MB CORES CPU RSS [NOTE]
 
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (rates are wall-clock: a loaded"
 echo "machine lowers them; CPU seconds say what the work itself costs); best of $REPEAT runs"
-echo "(map's text rows: best of $TURNS, 1 and 2 ranks in turn)"
+echo "(the libc loop and map's text rows: best of $TURNS, run in turn)"
 echo
 echo "1. celsius over $L temperatures written by Python repr(random.uniform(32, 100)), text file to file"
 if ! command -v "$PYTHON" >/dev/null; then
@@ -75,23 +75,29 @@ sys.stdout.writelines(repr(random.uniform(32, 100)) + "\n" for _ in range(int(sy
 fi
 mb=$(awk -v b="$(stat -c %s "$dir/in.txt")" 'BEGIN { print b / 1e6 }')
 cat "$dir/in.txt" >/dev/null                    # warm the page cache for every contender
-run_cmd "$LIBC_MAP" "$dir/in.txt" "$dir/libc.txt"; libc=$t
-row "libc loop (strtod + %.17g)" "$t" "$mb" 1 "$cpu" "$rss" "(map's speed before issue 21)"
 if command -v "$PYTHON" >/dev/null; then
     run_cmd "$PYTHON" "$here/workshop_map.py" "$dir/in.txt" "$dir/py.txt"
-    row "workshop Python (float + repr)" "$t" "$mb" 1 "$cpu" "$rss"
+    py_row=("$t" "$cpu" "$rss")
 fi
-# 1 and 2 ranks in turn (1 2 1 2 ...), best of TURNS each: a drift of the machine's speed
-# falls on both sides of their ratio
+# the libc loop, 1 rank and 2 ranks in turn (libc 1 2 libc 1 2 ...), best of TURNS each: a
+# drift of the machine's speed falls on every side of their ratios
 for r in $(seq "$TURNS"); do
+    REPEAT=1 run_cmd "$LIBC_MAP" "$dir/in.txt" "$dir/libc.txt"
+    if [ -z "${libc:-}" ] || awk -v a="$t" -v b="$libc" 'BEGIN { exit !(a < b) }'; then
+        libc=$t libc_cpu=$cpu libc_rss=$rss
+    fi
+    all_libc="${all_libc:-} $t"
     for np in 1 2; do
         REPEAT=1 run_map "$np" celsius "$dir/in.txt" -o "$dir/out$np.txt" || continue
+        eval "all_$np=\"\${all_$np:-} \$t\""
         eval "bt=\${t_$np:-}"
         if [ -z "$bt" ] || awk -v a="$t" -v b="$bt" 'BEGIN { exit !(a < b) }'; then
             eval "t_$np=\$t cpu_$np=\$cpu rss_$np=\$rss"
         fi
     done
 done
+row "libc loop (strtod + %.17g)" "$libc" "$mb" 1 "$libc_cpu" "$libc_rss" "(map's speed before issue 21)"
+[ -n "${py_row:-}" ] && row "workshop Python (float + repr)" "${py_row[0]}" "$mb" 1 "${py_row[1]}" "${py_row[2]}"
 if [ -n "${t_1:-}" ]; then
     row "map celsius, 1 rank" "$t_1" "$mb" 1 "$cpu_1" "$rss_1" \
         "$(ratio "$libc" "$t_1")x libc: target >= 5x and >= 150 MB/s/core: $(verdict "$(ratio "$libc" "$t_1")" 5)/$(verdict "$(awk -v m="$mb" -v s="$t_1" 'BEGIN { print m / s }')" 150)"
@@ -99,6 +105,12 @@ fi
 if [ -n "${t_1:-}" ] && [ -n "${t_2:-}" ]; then
     row "map celsius, 2 ranks" "$t_2" "$mb" 2 "$cpu_2" "$rss_2" \
         "$(ratio "$t_1" "$t_2")x 1 rank: target >= 1.8x: $(verdict "$(ratio "$t_1" "$t_2")" 1.8); rss target <= 80 MB: $(verdict 80 "$rss_2")"
+fi
+median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+if [ -n "${all_1:-}" ] && [ -n "${all_2:-}" ]; then
+    m0=$(echo "$all_libc" | median); m1=$(echo "$all_1" | median); m2=$(echo "$all_2" | median)
+    printf '   medians of the %d turns: libc %.3f s, 1 rank %.3f s (%sx libc), 2 ranks %.3f s (%sx 1 rank); the targets use the best\n' \
+        "$TURNS" "$m0" "$m1" "$(ratio "$m0" "$m1")" "$m2" "$(ratio "$m1" "$m2")"
 fi
 if [ -e "$dir/py.txt" ]; then
     cmp -s "$dir/out1.txt" "$dir/py.txt" && cmp -s "$dir/out2.txt" "$dir/py.txt" &&
@@ -122,6 +134,7 @@ for run in "1 cyclic" "2 cyclic" "2 dynamic"; do
     [ "$1" = 1 ] && b1=$t
     note="$(ratio "$copy" "$t")x the copy: target >= 0.9: $(verdict "$(ratio "$copy" "$t")" 0.9)"
     [ "$1" = 2 ] && note="$note; $(ratio "$b1" "$t")x 1 rank: target >= 1: $(verdict "$(ratio "$b1" "$t")" 1)"
+    [ "$2" = dynamic ] && note="$(ratio "$copy" "$t")x the copy, $(ratio "$b1" "$t")x 1 rank (no target: every record passes rank 0's window)"
     row "map celsius --binary, $1 rank(s), $2" "$t" "$mb" "$1" "$cpu" "$rss" "$note"
 done
 rm -f "$dir"/*.f64
