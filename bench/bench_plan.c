@@ -7,7 +7,6 @@
 
 #include "bbp.h"
 #include "chudnovsky.h"
-#include "digits_str.h"
 
 /*
  * Usage: bench_plan [N...]   (default 1e6 1e7; PLAN_1E8=1 adds 1e8, a long serial run;
@@ -43,7 +42,7 @@ typedef struct {
     int64_t *nodes;     ///< nodes of level l
     double serial;      ///< seconds after the root (or after the blocks for bbp)
     double conversion;  ///< of which the decimal conversion on one thread
-    double split;       ///< of which the conversion's first cut (D = hi 10^h + lo)
+    double split;       ///< the two-rank conversion's first cut (frac(x 10^(N - h)), not in conversion)
     double sqrt_term;   ///< the square root, overlapped on worker W-1 (Chudnovsky; in serial)
     double quotient;    ///< the root's quotient, which needs no square root (in serial)
 } costs;
@@ -162,24 +161,25 @@ static void chudnovsky(int64_t N)
         a = b;
         b = t;
     }
-    mpz_t S, D, hi, lo, Y;
-    mpz_inits(S, D, hi, lo, Y, NULL);
+    mpz_t S, pw, Y;
+    frac_iv x, lo;
+    mpz_inits(S, pw, Y, x.y, lo.y, NULL);
     double t0 = cpu_now();
     chud_sqrt_term(&pl, S);
     c.sqrt_term = cpu_now() - t0;
     const double tq = cpu_now();
     chud_root_quotient(&pl, &a[0], Y);
     c.quotient = cpu_now() - tq;
-    chud_digits_from_quotient(&pl, Y, S, D);
+    chud_fraction_from_quotient(&pl, Y, S, &x);
     const double t1 = cpu_now();
-    char *s = chud_format(D, N, 1);
+    char *s = chud_format(&x, N, 1);
     c.conversion = cpu_now() - t1;
     c.serial = cpu_now() - t0;
     t0 = cpu_now();                         /* the first cut of the two-rank conversion */
-    mpz_ui_pow_ui(lo, 10, (unsigned long)((N + 1) / 2));
-    mpz_tdiv_qr(hi, lo, D, lo);
+    mpz_ui_pow_ui(pw, 10, (unsigned long)(N - N / 2));
+    digits_frac_shift(&x, pw, N / 2, &lo);
     c.split = cpu_now() - t0;
-    mpz_clears(S, D, hi, lo, Y, NULL);
+    mpz_clears(S, pw, Y, x.y, lo.y, NULL);
     free(s);
     table("pi chudnovsky", N, &c);
 }

@@ -155,7 +155,7 @@ void bbp_split_rank(const bbp_split_plan *plan, int rank, int ranks, int threads
 
 /// "3." + the first N decimals of pi, truncated, from x with x - below <= pi 2^P <= x + above;
 /// NULL if that interval straddles a digit (more bits needed) or out of memory.  The decimal
-/// conversion runs on up to `threads` OpenMP threads (digits_str.h).
+/// conversion runs on up to `threads` OpenMP threads (digits_frac.h).
 char *bbp_digits_string(const mpz_t x, uint64_t below, uint64_t above, int64_t bits,
                         int64_t digits, int threads);
 

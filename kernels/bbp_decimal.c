@@ -5,14 +5,14 @@
 
 #include "bbp.h"
 #include "decomp.h"
-#include "digits_str.h"
+#include "digits_frac.h"
 
 /*
  * Pairing the series, term k is 16^-k ((16k+14)/((8k+1)(8k+4)) - (16k+11)/((8k+5)(8k+6))).
  * At B bits each part is floored to an integer: pos and neg are each below the
  * true sums by less than one unit per term, so pos - neg is within K units of
  * pi 2^B (K terms).  bbp_decimal_string turns that interval into digits only
- * when both ends agree.
+ * when every point of it gives the same ones (digits_frac.h).
  */
 
 int64_t bbp_decimal_bits(int64_t digits)
@@ -80,37 +80,25 @@ char *bbp_decimal_string(const mpz_t pos, const mpz_t neg, int64_t bits, int64_t
     return s;
 }
 
-/// "3." + digits from the decimal integer d = floor(pi 10^N) (N + 1 digits).
-static char *format_digits(const mpz_t d, int64_t digits, int threads)
-{
-    char *s = malloc((size_t)digits + 3);
-    if (!s || digits_str_write(d, digits + 1, threads, s + 1) != 0 || s[1] == '0') {
-        free(s);
-        return NULL;
-    }
-    s[0] = s[1];
-    s[1] = '.';
-    s[digits + 2] = '\0';
-    return s;
-}
-
 char *bbp_digits_string(const mpz_t x, uint64_t below, uint64_t above, int64_t bits,
                         int64_t digits, int threads)
 {
-    mpz_t lo, hi, p10;
-    char *s = NULL;
-
-    mpz_inits(lo, hi, p10, NULL);
-    mpz_ui_pow_ui(p10, 10, (unsigned long)digits);
-    mpz_sub_ui(lo, x, below);
-    mpz_mul(lo, lo, p10);                   /* (x - below) 10^N */
-    mpz_mul_ui(hi, p10, below + above);     /* + (below + above) 10^N: one big product only */
-    mpz_add(hi, hi, lo);
-    mpz_clear(p10);
-    mpz_fdiv_q_2exp(lo, lo, (mp_bitcnt_t)bits);
-    mpz_fdiv_q_2exp(hi, hi, (mp_bitcnt_t)bits);
-    if (mpz_cmp(lo, hi) == 0)               /* floor(pi 10^N), certain */
-        s = format_digits(lo, digits, threads);
-    mpz_clears(lo, hi, NULL);
+    /* pi 2^P in [x - below, x + above]: frac(pi) in [y, y + below + above + 1) / 2^P */
+    frac_iv f = {.bits = bits, .err = below + above + 1};
+    mpz_init(f.y);
+    mpz_set_ui(f.y, 3);
+    mpz_mul_2exp(f.y, f.y, (mp_bitcnt_t)bits);
+    mpz_sub(f.y, x, f.y);
+    mpz_sub_ui(f.y, f.y, (unsigned long)below);
+    char *s = malloc((size_t)digits + 3);
+    if (s && digits_frac_write(&f, digits, threads, s + 2) == 0) {
+        s[0] = '3';
+        s[1] = '.';
+        s[digits + 2] = '\0';
+    } else {
+        free(s);
+        s = NULL;
+    }
+    mpz_clear(f.y);
     return s;
 }

@@ -4,7 +4,7 @@
 
 #include "chudnovsky.h"
 #include "decomp.h"
-#include "digits_str.h"
+#include "digits_frac.h"
 
 /*
  * Error analysis.  The term ratio is t(k+1)/t(k) = -8 (6k+1)(6k+3)(6k+5) / ((k+1)^3 C^3) times
@@ -12,16 +12,18 @@
  * telescopes, so |t(K)| <= t(0) (1 + 41 K) 10^-14.18 K with t(0) < 0.32.  The tail after K
  * terms is below |t(K)| (alternating, decreasing) and moves pi = 1/s by at most 10 |t(K)|:
  * chud_terms keeps that below 10^-M / 100, M = N + guard decimals.
- * The final step, at M decimals: S = floor(sqrt(10005) 10^M) (an exact integer square root);
- * Q and T lose their low s bits (Qt = Q >> s, Tt = T >> s, Tt >= 2^48 10^M), which moves Q/T
- * by at most 1/Tt; X = floor(426880 S Qt / Tt).  Then pi 10^M lies in [X - 1, X + 2]
- * (S's floor costs 426880 Q/T = pi/sqrt(10005) < 0.04, the quotient's floor < 1, the shift
- * < 10^-6, the tail < 0.01).  X is computed as X' = floor(S Y / 2^k) with the quotient
- * Y = floor(426880 Qt 2^k / Tt), which needs no S (so the square root can be made meanwhile,
- * elsewhere): with S < 101 10^M < 2^k, S Y / 2^k <= S Qt' / Tt < S Y / 2^k + 1 (Qt' = 426880
- * Qt), so X' <= X <= X' + 1 and pi 10^M lies in [X' - 1, X' + 3].  The N digits are printed
- * only if both ends of that interval give the same floor(./10^guard).  Every step is a
- * function of Q and T, which the fixed tree makes the same integers on every layout.
+ * The final step, at b = floor(M log2(10)) bits (2^b <= 10^M): S = floor(sqrt(10005) 2^b) (an
+ * exact integer square root); Q and T lose their low s bits (Qt = Q >> s, Tt = T >> s,
+ * Tt >= 2^48 2^b), which moves Q/T by at most 1/Tt; X = floor(426880 S Qt / Tt).  Then pi 2^b
+ * lies in [X - 1, X + 2] (S's floor costs 426880 Q/T = pi/sqrt(10005) < 0.04, the quotient's
+ * floor < 1, the shift < 10^-6, the tail < 2^b 10^-M / 100 <= 0.01).  X is computed as
+ * X' = floor(S Y / 2^k) with the quotient Y = floor(426880 Qt 2^k / Tt), which needs no S (so
+ * the square root can be made meanwhile, elsewhere): with S < 101 2^b < 2^k, S Y / 2^k <=
+ * S Qt' / Tt < S Y / 2^k + 1 (Qt' = 426880 Qt), so X' <= X <= X' + 1 and pi 2^b lies in
+ * [X' - 1, X' + 3]: frac(pi) in [y / 2^b, (y + 5) / 2^b), y = X' - 1 - 3 2^b.  The decimals
+ * are those of that interval (digits_frac.h), printed only if every point of it gives the
+ * same N of them.  Every step is a function of Q and T, which the fixed tree makes the same
+ * integers on every layout.
  */
 
 static const unsigned long A_ = 13591409, B_ = 545140134;
@@ -424,21 +426,23 @@ void chud_tree(const chud_plan *pl, chud_pqt *nodes, int threads)
     free(tmp);
 }
 
+/// b: the fraction bits of the final step, floor(M log2(10)), M = N + guard (2^b <= 10^M).
+static int64_t frac_bits(const chud_plan *pl)
+{
+    return (pl->digits + pl->guard) * 3321928 / 1000000; /* log2(10) > 3.321928 */
+}
+
 void chud_sqrt_term(const chud_plan *pl, mpz_t S)
 {
-    const int64_t M = pl->digits + pl->guard;
-    /* 10^2M at once (GMP: 5^2M, shifted): 0.24 s at 1e7 digits, 0.31 s as 10^M squared */
-    mpz_ui_pow_ui(S, 10, 2 * (unsigned long)M);
-    mpz_mul_ui(S, S, 10005);
+    mpz_set_ui(S, 10005);
+    mpz_mul_2exp(S, S, 2 * (mp_bitcnt_t)frac_bits(pl));
     mpz_sqrt(S, S);
 }
 
-/// Qt = 426880 (Q >> s), Tt = T >> s with Tt >= 2^48 10^M; the root is freed.
-static void truncate_root(chud_pqt *root, int64_t M, mpz_t Qt, mpz_t Tt)
+/// Qt = 426880 (Q >> s), Tt = T >> s with Tt >= 2^48 2^b; the root is freed.
+static void truncate_root(chud_pqt *root, int64_t b, mpz_t Qt, mpz_t Tt)
 {
-    /* bits of 10^M from above: M log2(10) < M 3.32193 */
-    const int64_t L = M * 332193 / 100000 + 1 + 48,
-                  s = (int64_t)mpz_sizeinbase(root->T, 2) - L;
+    const int64_t L = b + 1 + 48, s = (int64_t)mpz_sizeinbase(root->T, 2) - L;
     if (s > 0) {
         mpz_fdiv_q_2exp(Qt, root->Q, (mp_bitcnt_t)s);
         mpz_fdiv_q_2exp(Tt, root->T, (mp_bitcnt_t)s);
@@ -451,57 +455,55 @@ static void truncate_root(chud_pqt *root, int64_t M, mpz_t Qt, mpz_t Tt)
     chud_pqt_init(root);
 }
 
-/// k of the quotient Y = floor(426880 Qt 2^k / Tt): 2^k > 2^7 10^M > S.
+/// k of the quotient Y = floor(426880 Qt 2^k / Tt): 2^k > 2^7 2^b > S.
 static mp_bitcnt_t quotient_shift(const chud_plan *pl)
 {
-    const int64_t M = pl->digits + pl->guard;
-    return (mp_bitcnt_t)(M * 332193 / 100000 + 1 + 8); /* M log2(10) < M 3.32193 */
+    return (mp_bitcnt_t)(frac_bits(pl) + 8);
 }
 
 int chud_root_quotient(const chud_plan *pl, chud_pqt *root, mpz_t Y)
 {
-    const int64_t M = pl->digits + pl->guard;
     if (mpz_sgn(root->T) <= 0 || mpz_sgn(root->Q) <= 0)
         return -1;
     mpz_t Qt, Tt;
     mpz_inits(Qt, Tt, NULL);
-    truncate_root(root, M, Qt, Tt);
+    truncate_root(root, frac_bits(pl), Qt, Tt);
     mpz_mul_2exp(Qt, Qt, quotient_shift(pl));
     mpz_fdiv_q(Y, Qt, Tt);
     mpz_clears(Qt, Tt, NULL);
     return 0;
 }
 
-int chud_digits_from_quotient(const chud_plan *pl, const mpz_t Y, const mpz_t S, mpz_t D)
+int chud_fraction_from_quotient(const chud_plan *pl, const mpz_t Y, const mpz_t S, frac_iv *x)
 {
-    mpz_t hi, g;
-    mpz_inits(hi, g, NULL);
-    mpz_mul(D, S, Y);                       /* X' = floor(S Y / 2^k) */
-    mpz_fdiv_q_2exp(D, D, quotient_shift(pl));
-    /* pi 10^M in [X' - 1, X' + 3]: the N digits are certain if both ends agree */
-    mpz_ui_pow_ui(g, 10, (unsigned long)pl->guard);
-    mpz_add_ui(hi, D, 3);
-    mpz_sub_ui(D, D, 1);
-    mpz_fdiv_q(D, D, g);
-    mpz_fdiv_q(hi, hi, g);
-    const int same = mpz_cmp(D, hi) == 0;
-    mpz_clears(hi, g, NULL);
-    return same ? 0 : -1;
+    const int64_t b = frac_bits(pl);
+    mpz_t three;
+    mpz_init_set_ui(three, 3);
+    mpz_mul_2exp(three, three, (mp_bitcnt_t)b);
+    mpz_mul(x->y, S, Y);                    /* X' = floor(S Y / 2^k) */
+    mpz_fdiv_q_2exp(x->y, x->y, quotient_shift(pl));
+    mpz_sub_ui(x->y, x->y, 1);              /* pi 2^b in [X' - 1, X' + 3] */
+    mpz_sub(x->y, x->y, three);
+    x->bits = b;
+    x->err = 5;
+    const int ok = mpz_sgn(x->y) >= 0 && mpz_sizeinbase(x->y, 2) <= (size_t)b;
+    mpz_clear(three);
+    return ok ? 0 : -1;
 }
 
-int chud_digits_value(const chud_plan *pl, chud_pqt *root, const mpz_t S, mpz_t D)
+int chud_fraction_value(const chud_plan *pl, chud_pqt *root, const mpz_t S, frac_iv *x)
 {
     mpz_t Y;
     mpz_init(Y);
-    const int rc = chud_root_quotient(pl, root, Y) || chud_digits_from_quotient(pl, Y, S, D);
+    const int rc = chud_root_quotient(pl, root, Y) || chud_fraction_from_quotient(pl, Y, S, x);
     mpz_clear(Y);
     return rc ? -1 : 0;
 }
 
-char *chud_format(const mpz_t D, int64_t digits, int threads)
+char *chud_format(const frac_iv *x, int64_t digits, int threads)
 {
     char *s = malloc((size_t)digits + 3);
-    if (!s || digits_str_write(D, digits + 1, threads, s + 1) != 0 || s[1] != '3') {
+    if (!s || digits_frac_write(x, digits, threads, s + 2) != 0) {
         free(s);
         return NULL;
     }
@@ -513,10 +515,11 @@ char *chud_format(const mpz_t D, int64_t digits, int threads)
 
 char *chud_digits_string(const chud_plan *pl, chud_pqt *root, int threads)
 {
-    mpz_t S, D;
-    mpz_inits(S, D, NULL);
+    mpz_t S;
+    frac_iv x;
+    mpz_inits(S, x.y, NULL);
     chud_sqrt_term(pl, S);
-    char *s = chud_digits_value(pl, root, S, D) == 0 ? chud_format(D, pl->digits, threads) : NULL;
-    mpz_clears(S, D, NULL);
+    char *s = chud_fraction_value(pl, root, S, &x) == 0 ? chud_format(&x, pl->digits, threads) : NULL;
+    mpz_clears(S, x.y, NULL);
     return s;
 }

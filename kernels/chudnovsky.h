@@ -5,6 +5,7 @@
 #include <gmp.h>
 #include <stdint.h>
 
+#include "digits_frac.h"
 #include "factors.h"
 
 /*
@@ -143,22 +144,24 @@ void chud_level(const chud_plan *plan, int level, chud_pqt *prev, chud_pqt *next
 /// The whole tree on one process: nodes[0..blocks) in, the root into nodes[0].
 void chud_tree(const chud_plan *plan, chud_pqt *nodes, int threads);
 
-/// S = floor(sqrt(10005) 10^M), M = N + guard: depends on N alone (any worker, any time).
+/// S = floor(sqrt(10005) 2^b), b = floor((N + guard) log2(10)): depends on N alone (any
+/// worker, any time).
 void chud_sqrt_term(const chud_plan *plan, mpz_t S);
 
 /// The root's quotient Y = floor(426880 (Q >> s) 2^k / (T >> s)), which needs no S: 0, or -1
 /// if the root is not positive.  The root is freed (its memory reused).
 int chud_root_quotient(const chud_plan *plan, chud_pqt *root, mpz_t Y);
 
-/// D = floor(pi 10^N) from the quotient Y and S, certified: 0, or -1 if the error interval
-/// straddles a digit (more guard digits needed).
-int chud_digits_from_quotient(const chud_plan *plan, const mpz_t Y, const mpz_t S, mpz_t D);
+/// frac(pi) as an interval of b-bit fractions from the quotient Y and S (x->y initialised):
+/// 0, or -1 if the root was wrong (the interval leaves [0, 1)).
+int chud_fraction_from_quotient(const chud_plan *plan, const mpz_t Y, const mpz_t S, frac_iv *x);
 
-/// Both of the last two: D from the root and S, certified; the root is freed.
-int chud_digits_value(const chud_plan *plan, chud_pqt *root, const mpz_t S, mpz_t D);
+/// Both of the last two: frac(pi)'s interval from the root and S; the root is freed.
+int chud_fraction_value(const chud_plan *plan, chud_pqt *root, const mpz_t S, frac_iv *x);
 
-/// "3." + the N digits of D = floor(pi 10^N) on up to `threads` threads; NULL if no memory.
-char *chud_format(const mpz_t D, int64_t digits, int threads);
+/// "3." + the first N decimals of x (frac(pi)) on up to `threads` threads; NULL if its
+/// interval does not fix them (more guard digits needed) or no memory.
+char *chud_format(const frac_iv *x, int64_t digits, int threads);
 
 /// All of the last three: "3." + the first N decimals of pi, truncated; NULL if uncertain or
 /// out of memory.  The root is freed.  Caller frees the string.

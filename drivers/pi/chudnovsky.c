@@ -11,7 +11,6 @@
 #include "chudnovsky.h"
 #include "cli.h"
 #include "digits.h"
-#include "digits_str.h"
 #include "msg.h"
 #include "par.h"
 #include "pi.h"
@@ -200,42 +199,47 @@ static int owns_level(const chud_plan *pl, int l, const pi_layout *L)
     return 0;
 }
 
-/// The decimal conversion of D (N + 1 digits, on rank 0) into text + 1: on 2 or more ranks and
-/// many digits the low half goes to rank 1, both halves converted side by side.
-static void convert_digits(const chud_plan *pl, mpz_t D, char *text, const pi_layout *L)
+/// The decimals of frac(pi) (x, on rank 0) into text + 2: on 2 or more ranks and many digits
+/// the last h go to rank 1 as the interval of frac(x 10^(N - h)), both parts converted side
+/// by side.  On rank 0: 0 if every digit is certain, else -1 (more guard digits needed).
+static int convert_digits(const chud_plan *pl, const frac_iv *x, char *text, const pi_layout *L)
 {
-    const int64_t n = pl->digits + 1, h = n / 2;
-    if (L->ranks < 2 || n < 2 * DIGITS_STR_LEAF || h > INT32_MAX / 2) {
-        if (L->rank == 0 && digits_str_write(D, n, L->threads, text + 1) != 0)
-            text[1] = '?';
-        return;
-    }
+    const int64_t n = pl->digits, h = n / 2;
+    if (L->ranks < 2 || n < 16 * DIGITS_FRAC_LEAF || h > INT32_MAX / 2)  /* small: one rank */
+        return L->rank == 0 ? digits_frac_write(x, n, L->threads, text + 2) : 0;
     if (L->rank > 1)
-        return;
-    mpz_t lo;
-    mpz_init(lo);
-    pi_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 1, .v = {lo}};
+        return 0;
+    int rc = 0;
+    frac_iv lo;
+    mpz_t bits, err;
+    mpz_inits(lo.y, bits, err, NULL);
+    pi_mpz_msg m = {.peer = 1 - L->rank, .tag = 0, .n = 3, .v = {lo.y, bits, err}};
     if (L->rank == 0) {
         mpz_t pw;
         mpz_init(pw);
-        mpz_ui_pow_ui(pw, 10, (unsigned long)h);
-        mpz_tdiv_qr(D, lo, D, pw);
+        mpz_ui_pow_ui(pw, 10, (unsigned long)(n - h));
+        rc = digits_frac_shift(x, pw, h, &lo);
         mpz_clear(pw);
+        mpz_set_si(bits, rc ? -1 : (long)lo.bits);  /* -1: rank 1 only says uncertain */
+        mpz_set_ui(err, (unsigned long)lo.err);
         pi_exchange_mpz(&m, 1, NULL, 0);
-        if (digits_str_write(D, n - h, L->threads, text + 1) != 0)
-            text[1] = '?';
-        msg_recv(text + 1 + (n - h), (size_t)h, 1, 1);
+        rc |= digits_frac_write(x, n - h, L->threads, text + 2);
+        msg_recv(text + 2 + (n - h), (size_t)h, 1, 1);
+        rc |= text[2 + n - h] == '?';
     } else {
         char *buf = malloc((size_t)h);
         if (!buf)
             abort();
         pi_exchange_mpz(NULL, 0, &m, 1);
-        if (digits_str_write(lo, h, L->threads, buf) != 0)
-            memset(buf, '?', (size_t)h);
+        lo.bits = (int64_t)mpz_get_si(bits);
+        lo.err = (uint64_t)mpz_get_ui(err);
+        if (lo.bits < 0 || digits_frac_write(&lo, h, L->threads, buf) != 0)
+            memset(buf, '?', (size_t)h);    /* never a digit: rank 0 sees it */
         msg_send(buf, (size_t)h, 0, 1);
         free(buf);
     }
-    mpz_clear(lo);
+    mpz_clears(lo.y, bits, err, NULL);
+    return rc ? -1 : 0;
 }
 
 /// On 2 or more ranks: the square root term on the last rank once it has no tree node left,
@@ -322,7 +326,8 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     chud_pqt *base = malloc(2 * (size_t)pl->blocks * sizeof *base);
     char *text = NULL;
     int have_S = 0;
-    mpz_t S, D, Y;
+    mpz_t S, Y;
+    frac_iv x;
     if (par_fail(!base, "pi chudnovsky: out of memory for the block tree")) {
         free(base);
         job->failed = 1;
@@ -330,14 +335,14 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     }
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
         chud_pqt_init(&base[i]);
-    mpz_inits(S, D, Y, NULL);
+    mpz_inits(S, x.y, Y, NULL);
     chud_pqt *root = tree_root(job, pl, base, S, &have_S);
     give_back_free_memory();
     if (L->rank == 0)
         job->root_q_bits = (int64_t)mpz_sizeinbase(root->Q, 2);
     int rc = quotient_and_sqrt(pl, root, Y, S, have_S, L);
     if (L->rank == 0 && rc == 0)
-        rc = chud_digits_from_quotient(pl, Y, S, D);
+        rc = chud_fraction_from_quotient(pl, Y, S, &x);
     mpz_clears(S, Y, NULL);
     for (int64_t i = 0; i < 2 * pl->blocks; i++)
         chud_pqt_clear(&base[i]);
@@ -346,8 +351,7 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
         text = L->rank == 0 ? malloc((size_t)pl->digits + 3) : NULL;
         if (L->rank == 0 && !text)
             abort();
-        convert_digits(pl, D, text, L);
-        if (text && text[1] == '3') {
+        if (convert_digits(pl, &x, text, L) == 0 && text) {
             text[0] = '3';
             text[1] = '.';
             text[pl->digits + 2] = '\0';
@@ -356,7 +360,7 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
             text = NULL;
         }
     }
-    mpz_clear(D);
+    mpz_clear(x.y);
     return text;
 }
 

@@ -5,7 +5,7 @@
 
 #include "bbp.h"
 #include "chudnovsky.h"
-#include "digits_str.h"
+#include "digits_frac.h"
 #include "tap.h"
 
 /* The sanitizer build runs the same points at smaller sizes (the optimized build does them all). */
@@ -274,31 +274,66 @@ static void uncertain(void)
     free(s);
 }
 
-static void conversion(void)
+/// Both conversions of [y, y + err) / 2^bits to n decimals: the return codes (ref, tree on
+/// 1..4 threads) agree with want (0 or -1), and when 0 the digits agree with each other.
+static int fraction_case(const mpz_t y, int64_t bits, uint64_t err, int64_t n, int want)
+{
+    frac_iv x = {.bits = bits, .err = err};
+    mpz_init_set(x.y, y);
+    char *a = malloc((size_t)n), *b = malloc((size_t)n);
+    int ok = digits_frac_write_ref(&x, n, a) == want;
+    for (int t = 1; t <= 4; t++)
+        ok &= digits_frac_write(&x, n, t, b) == want && (want || !memcmp(a, b, (size_t)n));
+    mpz_clear(x.y);
+    free(a);
+    free(b);
+    return ok;
+}
+
+/// The conversion of a binary fraction known to an interval: random fractions at sizes around
+/// the leaf and the tree's cuts, against the plain one, and the intervals that straddle a
+/// digit (at the last digit, at the first cut p, past 1) refused by both.
+static void fraction_conversion(void)
 {
     gmp_randstate_t rs;
     gmp_randinit_default(rs);
-    int ok = 1;
-    static const int64_t ns[] = {1, 7, 399999, 400001, 1000000, 1234567};
-    for (size_t i = 0; i < 6; i++) {
-        mpz_t x, p;
-        mpz_inits(x, p, NULL);
-        mpz_ui_pow_ui(p, 10, (unsigned long)(ns[i] - ns[i] / 3));
-        mpz_urandomm(x, rs, p);             /* leading zeros in the n-digit field */
-        char *a = malloc((size_t)ns[i]), *b = malloc((size_t)ns[i]);
-        ok &= digits_str_write_ref(x, ns[i], a) == 0;
-        for (int t = 1; t <= 4; t++)
-            ok &= digits_str_write(x, ns[i], t, b) == 0 && !memcmp(a, b, (size_t)ns[i]);
-        mpz_mul_ui(p, p, 10);
-        mpz_pow_ui(x, p, 4);                /* far too big for the field */
-        ok &= digits_str_write(x, ns[i], 2, b) == -1;
-        free(a);
-        free(b);
-        mpz_clears(x, p, NULL);
+    int ok = 1, refused = 1;
+    static const int64_t ns[] = {1, 7, 39999, 40001, 100000, 654321};
+    for (size_t i = 0; i < (SAN ? 5 : 6); i++) {
+        const int64_t n = ns[i], bits = digits_frac_bits(n) + (int64_t)(i % 3) * 50;
+        mpz_t y, v;
+        mpz_inits(y, v, NULL);
+        mpz_urandomb(y, rs, (mp_bitcnt_t)bits);
+        ok &= fraction_case(y, bits, 1 + 1000 * (i % 2), n, 0);
+        mpz_set_ui(v, 1);                    /* 1/2 - one unit, err 3: 4999... or 5000... */
+        mpz_mul_2exp(v, v, (mp_bitcnt_t)bits - 1);
+        mpz_sub_ui(v, v, 1);
+        refused &= fraction_case(v, bits, 3, n, -1);
+        mpz_set_ui(v, 1);                    /* just below 1, past it with the error */
+        mpz_mul_2exp(v, v, (mp_bitcnt_t)bits);
+        mpz_sub_ui(v, v, 2);
+        refused &= fraction_case(v, bits, 5, n, -1);
+        mpz_clears(y, v, NULL);
     }
+    /* (A + 1) / 10^p inside the interval: the first p digits are A or A + 1 (a cut at p) */
+    const int64_t p = DIGITS_FRAC_LEAF * 4, n = 2 * p, bits = digits_frac_bits(n);
+    mpz_t A, y, pw;
+    mpz_inits(A, y, pw, NULL);
+    mpz_ui_pow_ui(pw, 10, (unsigned long)p);
+    mpz_urandomm(A, rs, pw);
+    mpz_add_ui(y, A, 1);
+    mpz_mul_2exp(y, y, (mp_bitcnt_t)bits);
+    mpz_fdiv_q(y, y, pw);                    /* floor((A + 1) 2^bits / 10^p) */
+    refused &= fraction_case(y, bits, 3, n, -1);
+    mpz_set_ui(pw, 1);                       /* just past the boundary: 8 units of the bits */
+    mpz_mul_2exp(pw, pw, (mp_bitcnt_t)(bits - digits_frac_bits(p) + 3)); /* p digits keep */
+    mpz_add(y, y, pw);
+    ok &= fraction_case(y, bits, 1, n, 0);
+    mpz_clears(A, y, pw, NULL);
     gmp_randclear(rs);
-    tap_ok(ok, "parallel decimal conversion == mpz_get_str, zero-padded, on 1..4 threads; too "
-           "big refused");
+    tap_ok(ok, "fraction conversion on the tree == the plain one (one leaf), 1..4 threads");
+    tap_ok(refused, "an interval across a digit boundary (last digit, the first cut, past 1) is "
+           "refused by both");
 }
 
 int main(void)
@@ -306,7 +341,7 @@ int main(void)
     factor_values();
     split_against_reference();
     plan_shape();
-    conversion();
+    fraction_conversion();
     against_bbp();
     boundaries();
     against_mpfr();
