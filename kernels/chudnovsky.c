@@ -1,4 +1,5 @@
 /* chudnovsky.c - pi to N decimal digits from the Chudnovsky series by blocked binary splitting (GMP). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,10 @@
  * telescopes, so |t(K)| <= t(0) (1 + 41 K) 10^-14.18 K with t(0) < 0.32.  The tail after K
  * terms is below |t(K)| (alternating, decreasing) and moves pi = 1/s by at most 10 |t(K)|:
  * chud_terms keeps that below 10^-M / 100, M = N + guard decimals.
- * The final step, at b = floor(M log2(10)) bits (2^b <= 10^M): S = floor(sqrt(10005) 2^b) (an
- * exact integer square root); Q and T lose their low s bits (Qt = Q >> s, Tt = T >> s,
- * Tt >= 2^48 2^b), which moves Q/T by at most 1/Tt; X = floor(426880 S Qt / Tt).  Then pi 2^b
+ * The final step, at b bits, b = floor(M log2(10)) or one less (2^b <= 10^M):
+ * S = floor(sqrt(10005) 2^b) (an exact integer square root); Q and T lose their low s bits
+ * (Qt = Q >> s, Tt = T >> s, Tt >= 2^48 2^b), which moves Q/T by at most 1/Tt;
+ * X = floor(426880 S Qt / Tt).  Then pi 2^b
  * lies in [X - 1, X + 2] (S's floor costs 426880 Q/T = pi/sqrt(10005) < 0.04, the quotient's
  * floor < 1, the shift < 10^-6, the tail < 2^b 10^-M / 100 <= 0.01).  X is computed as
  * X' = floor(S Y / 2^k) with the quotient Y = floor(426880 Qt 2^k / Tt), which needs no S (so
@@ -426,10 +428,12 @@ void chud_tree(const chud_plan *pl, chud_pqt *nodes, int threads)
     free(tmp);
 }
 
-/// b: the fraction bits of the final step, floor(M log2(10)), M = N + guard (2^b <= 10^M).
+/// b: the fraction bits of the final step, floor(M log2(10)) or one less, M = N + guard
+/// (2^b <= 10^M).  A 7-digit log2(10) would lose M / 10^7 bits: 95 of them at 10^9 digits.
 static int64_t frac_bits(const chud_plan *pl)
 {
-    return (pl->digits + pl->guard) * 3321928 / 1000000; /* log2(10) > 3.321928 */
+    const long double M = (long double)(pl->digits + pl->guard);
+    return (int64_t)floorl(M * 3.321928094887362347870319429489390L) - 1; /* rounding: -1 */
 }
 
 void chud_sqrt_term(const chud_plan *pl, mpz_t S)
@@ -519,7 +523,8 @@ char *chud_digits_string(const chud_plan *pl, chud_pqt *root, int threads)
     frac_iv x;
     mpz_inits(S, x.y, NULL);
     chud_sqrt_term(pl, S);
-    char *s = chud_fraction_value(pl, root, S, &x) == 0 ? chud_format(&x, pl->digits, threads) : NULL;
+    char *s = chud_fraction_value(pl, root, S, &x) == 0 ? chud_format(&x, pl->digits, threads)
+                                                         : NULL;
     mpz_clears(S, x.y, NULL);
     return s;
 }
