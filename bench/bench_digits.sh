@@ -31,7 +31,7 @@ timed() {
 }
 sha() { sha256sum "$1" | cut -c1-16; }
 row() { printf '  %-26s %8.2f %8.2f %7s  %s\n' "$1" "$2" "$3" "$4" "$5"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "n/a" }'; }  # n/a: no CLN
 
 echo "Decimal digits of pi, one run each, side by side (this machine: $(nproc) cores;"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg): with other work on the cores, CPU seconds"
