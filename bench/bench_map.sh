@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 L=$(awk -v n="${1:-5e6}" 'BEGIN { printf("%d", n) }')
 N=$(awk -v n="${2:-2e7}" 'BEGIN { printf("%d", n) }')
 REPEAT=${REPEAT:-3}
-TURNS=${TURNS:-9}      # map's text rows on 1 and 2 ranks: half a second a run, so more of them
+TURNS=${TURNS:-9}      # the libc loop and map's text rows, in turn: short runs, so more of them
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 dir=$(mktemp -d "${BENCH_DIR:-/tmp}/bench_map.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
