@@ -230,11 +230,14 @@ static text_part read_part(const map_job *job, round_bufs *B, mfile *in, int64_t
 
 /// Collective: every rank parses its part of the file, round after round; where records stay
 /// where they are parsed, round i+1 is parsed and formatted while round i's gather is under
-/// way, and round i is written after (two here_rounds in turn).
+/// way, and round i is written after it is parsed (two here_rounds in turn).
 static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in,
                      int64_t part, text_totals *tot)
 {
     const int R = par_size(), here = !job->dynamic && job->t->uniform;
+    /* odd ranks write round i-1 before formatting round i, even ranks after: the ranks' writes
+     * to the one file then fall at different times (a buffered write holds the inode's lock) */
+    const int early = par_rank() & 1;
     const int64_t S = mf_size(in);
     growbuf words = {0};                     /* the second round's gather */
     here_round h[2] = {{.all = B->ranges.p}, {.all = NULL}}, *prev = NULL;
@@ -250,8 +253,11 @@ static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in
         }
         here_round *cur = &h[i % 2];
         cur->tp = tp;
-        here_start(job, B, cur, 0);
-        rc = prev ? here_end(job, B, k, prev, tot) : 0;
+        if (prev && early)
+            rc = here_end(job, B, k, prev, tot);
+        here_start(job, B, cur, 0);          /* on every rank, even after a failed end */
+        if (prev && !early)
+            rc = here_end(job, B, k, prev, tot);
         prev = cur;
     }
     if (prev && !rc)

@@ -97,13 +97,19 @@ ok $? "8 x 0.2 s sleep tasks on 8 threads: ${el} s (serial would be 1.6 s)"
 
 # malformed input: FILE:LINE: reason, exit 2, no output and no temporary files left
 awk 'BEGIN { for (i = 1; i <= 3000; i++) print (i == 2345 ? "12,abc" : i) }' >broken.txt
-for np in 1 3; do
+sed 's/^12,abc$/1e200/' broken.txt >late_inf.txt   # a late round's overflow (odd ranks end first)
+for np in 1 2 3; do
     rm -f out.txt
     mpi "$np" "$MAP" celsius broken.txt -o out.txt --chunk 16 >/dev/null 2>err.txt
     rc=$?
     [ $rc -eq 2 ] && [ "$(grep -c "^broken.txt:2345: not a number 'abc' (column 2)$" err.txt)" -eq 1 ] &&
         [ ! -e out.txt ] && [ -z "$(ls -A . | grep '^\.map-\|\.tmp\.')" ]
     ok $? "np=$np: bad line 2345 of 3000 -> exit $rc, 'broken.txt:2345: ...' once, nothing left"
+    mpi "$np" "$MAP" square late_inf.txt -o out.txt --chunk 16 >/dev/null 2>err.txt
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(grep -c "^late_inf.txt: record 2345: result overflows" err.txt)" -eq 1 ] &&
+        [ ! -e out.txt ] && [ -z "$(ls -A . | grep '^\.map-\|\.tmp\.')" ]
+    ok $? "np=$np: square 1e200 on line 2345 of 3000 -> exit $rc, 'record 2345' once, nothing left"
 done
 # one round split over ranks (--chunk 16: 256 bytes, 128 lines a rank): a result that overflows
 # on rank 0 and a bad line on rank 1 of the same round: the bad line is said (lines come first),
