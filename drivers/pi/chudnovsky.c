@@ -199,6 +199,14 @@ static int owns_level(const chud_plan *pl, int l, const pi_layout *L)
     return 0;
 }
 
+/// Test-only hook: PI_TEST_UNCERTAIN=K makes rank 1's half of the first K tries uncertain, as
+/// if pi's digits sat at a leaf's edge, so that tests reach the retry with more guard digits.
+static int test_uncertain(const chud_plan *pl)
+{
+    const char *v = getenv("PI_TEST_UNCERTAIN");
+    return v && (pl->guard - CHUD_GUARD_DIGITS) / 20 < atoi(v);
+}
+
 /// The decimals of frac(pi) (x, on rank 0) into text + 2: on 2 or more ranks and many digits
 /// the last h go to rank 1 as the interval of frac(x 10^(N - h)), both parts converted side
 /// by side.  On rank 0: 0 if every digit is certain, else -1 (more guard digits needed).
@@ -233,7 +241,7 @@ static int convert_digits(const chud_plan *pl, const frac_iv *x, char *text, con
         pi_exchange_mpz(NULL, 0, &m, 1);
         lo.bits = (int64_t)mpz_get_si(bits);
         lo.err = (uint64_t)mpz_get_ui(err);
-        if (lo.bits < 0 || digits_frac_write(&lo, h, L->threads, buf) != 0)
+        if (lo.bits < 0 || test_uncertain(pl) || digits_frac_write(&lo, h, L->threads, buf) != 0)
             memset(buf, '?', (size_t)h);    /* never a digit: rank 0 sees it */
         msg_send(buf, (size_t)h, 0, 1);
         free(buf);

@@ -34,6 +34,23 @@ first=${bits#* 1x1:} first=${first%% *}
     [ "$first" -lt $((plain * 9 / 10)) ]
 ok $? "root_q_bits at 1e5 digits on 1x1 2x1 3x1 1x3 3x2:$bits (plain product about $plain)"
 
+# the retry with more guard digits through the 2-rank conversion (rank 1's half made uncertain
+# for the first K tries by the test-only hook PI_TEST_UNCERTAIN=K): MPFR's digits with 20 K more
+# guard digits; after 4 uncertain tries exit 1, one line, the previous file intact, no temporary
+for K in 1 3; do
+    PI_TEST_UNCERTAIN=$K mpi 2 "$PI" chudnovsky --digits 1000000 -o u.txt --json >out 2>err
+    rc=$?
+    g=$(jfield guard_digits <out)
+    [ $rc -eq 0 ] && cmp -s u.txt mpfr.1000000 && [ "$g" = $((12 + 20 * K)) ]
+    ok $? "2 ranks, rank 1's half uncertain $K time(s): MPFR's 1e6 digits with $g guard digits (exit $rc)"
+done
+echo "previous output" >u.txt
+PI_TEST_UNCERTAIN=4 mpi 2 "$PI" chudnovsky --digits 1000000 -o u.txt >out 2>err
+rc=$?
+[ $rc -eq 1 ] && [ "$(grep -c 'pi chudnovsky: could not certify the last digit' err)" -eq 1 ] &&
+    [ "$(cat u.txt)" = "previous output" ] && [ -z "$(temps .)" ]
+ok $? "2 ranks, 4 uncertain tries: exit $rc, 'could not certify' once, the previous file intact, no temporary"
+
 # CLN's pi (Debian package pi), when installed: N+1 significant digits, the last one rounded
 if [ -x /usr/bin/pi ] && /usr/bin/pi 10 2>/dev/null | grep -q '^3\.14'; then
     /usr/bin/pi 100001 >cln.100000 2>/dev/null
