@@ -42,6 +42,11 @@ done
 mpi 3 "$MAP" double seq.txt --schedule dynamic --chunk 5 >got.txt 2>/dev/null
 cmp -s got.txt want.txt
 ok $? "dynamic, 3 ranks, to stdout: input order"
+for np in 2 3; do    # cyclic: the ranks write their rounds at different moments, through rank 0
+    mpi "$np" "$MAP" double seq.txt --chunk 5 >got.txt 2>/dev/null
+    cmp -s got.txt want.txt
+    ok $? "cyclic, $np ranks, file to stdout in rounds of 256 bytes a rank: input order"
+done
 
 # binary: float64 in and out, compared with the text path and with the formula
 perl -e 'srand(7); print pack("d<*", map { rand(400) - 100 } 1..30011)' >in.f64
