@@ -230,7 +230,7 @@ static text_part read_part(const map_job *job, round_bufs *B, mfile *in, int64_t
 
 /// Collective: every rank parses its part of the file, round after round; where records stay
 /// where they are parsed, round i+1 is parsed and formatted while round i's gather is under
-/// way, and round i is written after it is parsed (two here_rounds in turn).
+/// way, and round i is written once round i+1 is parsed (two here_rounds in turn).
 static int text_file(const map_job *job, round_bufs *B, sink_state *k, mfile *in,
                      int64_t part, text_totals *tot)
 {
