@@ -10,6 +10,8 @@ MC=(montecarlo -n 2e9 --seed 77)      # the same for the darts
 
 # segs FILE: the segments a checkpoint records as done (0 without one)
 segs() { local s; s=$(sed -n 's/^segments_done //p' "$1" 2>/dev/null); echo "${s:-0}"; }
+# segs_all FILE: the segments of the whole run that a checkpoint records (0 without one)
+segs_all() { local s; s=$(sed -n 's/^segments //p' "$1" 2>/dev/null); echo "${s:-0}"; }
 # start NP THREADS ARGS...: pi in the background, alone (NP 0) or under mpirun; pid in $run
 start() {
     local np=$1 t=$2
@@ -43,7 +45,7 @@ finish() {
 interrupt() {
     local np=$1 t=$2 sig=$3 where=$4 min=$5
     shift 5
-    start "$np" "$t" "$@" --checkpoint "$CK" --checkpoint-every 0.2
+    start "$np" "$t" "$@" --checkpoint "$CK" --checkpoint-every 0.05
     if ! until_segs "$min"; then
         seen=none
         finish
@@ -53,12 +55,17 @@ interrupt() {
     if [ "$where" = ranks ]; then kill -"$sig" $(ranks_of "$run"); else kill -"$sig" "$run"; fi
     finish
 }
-# stop NP THREADS SIGNAL WHERE MORE ARGS...: interrupt once the checkpoint holds MORE segments
-# than now; 0 if the run stopped with exit 75 (non-zero when SIGTERM went to mpirun, which then
-# ends the job itself) and said where its checkpoint is.  (Hydra, which may exit 0 after
-# forwarding a signal, gets it from slurm/mpilaunch at its ranks: their 75 comes through.)
+# stop NP THREADS SIGNAL WHERE PCT ARGS...: interrupt once the checkpoint holds PCT per cent of
+# the segments still to do more than now (at least one more: without a checkpoint, at its first
+# save), a share, so that a faster machine (more segments a save) still stops before the end;
+# 0 if the run stopped with exit 75 (non-zero when SIGTERM went to mpirun, which then ends the
+# job itself) and said where its checkpoint is.  (Hydra, which may exit 0 after forwarding a
+# signal, gets it from slurm/mpilaunch at its ranks: their 75 comes through.)
 stop() {
-    interrupt "$1" "$2" "$3" "$4" $(( $(segs "$CK") + $5 )) "${@:6}"
+    local done more
+    done=$(segs "$CK")
+    more=$(( ($(segs_all "$CK") - done) * $5 / 100 ))
+    interrupt "$1" "$2" "$3" "$4" $((done + (more > 1 ? more : 1))) "${@:6}"
     if [ "$3 $4" = "TERM launcher" ] && [ "$1" != 0 ]; then [ "$rc" -ne 0 ]; else [ "$rc" -eq 75 ]; fi &&
         stopped "$3"
 }
@@ -102,9 +109,9 @@ ok $? "a checkpointed run that is never stopped prints the same and removes its 
 # ---- midpoint: stopped three times on three layouts, resumed on a fourth ----------------------
 stop 2 1 USR1 launcher 1 "${MID[@]}"
 ok $? "np 2 x 1: SIGUSR1 to mpirun at the first checkpoint ($seen segments): exit $rc (75), checkpoint saved"
-stop 3 1 TERM ranks 3000 "${MID[@]}" --json
+stop 3 1 TERM ranks 30 "${MID[@]}" --json
 ok $? "resumed on np 3 x 1, SIGTERM to every rank at $seen segments: exit $rc (75), checkpoint saved"
-stop 0 2 INT launcher 2000 "${MID[@]}"
+stop 0 2 INT launcher 30 "${MID[@]}"
 ok $? "resumed alone with 2 threads, SIGINT at $seen segments: exit $rc (75), checkpoint saved"
 resume 1 2 "${MID[@]}"
 same_as mid.txt && grep -q "^checkpoint  *$CK: resumed at [0-9.]*%, 0 saves, removed$" run.out
@@ -112,7 +119,7 @@ ok $? "finished on np 1 x 2: pi and every result line as the uninterrupted run's
 
 stop 1 1 TERM launcher 1 "${MID[@]}" --json
 ok $? "SIGTERM to mpirun (it ends the job: exit $rc): the ranks saved the checkpoint first"
-stop 1 1 USR1 launcher 1500 "${MID[@]}" --json
+stop 1 1 USR1 launcher 20 "${MID[@]}" --json
 ok $? "resumed on the same layout (np 1 x 1), stopped again by SIGUSR1 at $seen segments"
 resume 2 2 "${MID[@]}" --json
 same_as mid.json && jtrue '$d->{checkpoint}{resumed_from} > 0 && $d->{checkpoint}{computed} + $d->{checkpoint}{resumed_from} == 12000000000' <run.out
@@ -134,7 +141,7 @@ ok $? "resumed on np 1 x 2: the uninterrupted JSON results"
 # ---- montecarlo: hits identical -----------------------------------------------------------
 stop 3 1 USR1 launcher 1 "${MC[@]}"
 ok $? "montecarlo np 3 x 1: SIGUSR1 to mpirun at $seen segments: exit 75, checkpoint saved"
-stop 1 2 TERM ranks 400 "${MC[@]}"
+stop 1 2 TERM ranks 20 "${MC[@]}"
 ok $? "montecarlo resumed on np 1 x 2, SIGTERM to the rank at $seen segments: exit 75"
 resume 2 1 "${MC[@]}"
 same_as mc.txt && grep -q "^hits  *$(jfield hits <mc.json) of 2000000000" run.out
