@@ -17,6 +17,9 @@
 
 enum { DEFAULT_DIGITS = 1000 };
 
+/// Guard digits each repeated try adds (digits_with_guard's `extra`).
+enum { GUARD_STEP = 20 };
+
 /// Options of `pi chudnovsky`.
 typedef struct {
     int64_t digits;         ///< N decimal digits
@@ -204,7 +207,7 @@ static int owns_level(const chud_plan *pl, int l, const pi_layout *L)
 static int test_uncertain(const chud_plan *pl)
 {
     const char *v = getenv("PI_TEST_UNCERTAIN");
-    return v && (pl->guard - CHUD_GUARD_DIGITS) / 20 < atoi(v);
+    return v && (pl->guard - CHUD_GUARD_DIGITS) / GUARD_STEP < atoi(v);
 }
 
 /// The decimals of frac(pi) (x, on rank 0) into text + 2: on 2 or more ranks and many digits
@@ -372,12 +375,13 @@ static char *tree_digits(chud_job *job, const chud_plan *pl)
     return text;
 }
 
-/// One try with 20 x extra more guard digits: the text on rank 0, or NULL.
+/// One try with GUARD_STEP x extra more guard digits: the text on rank 0, or NULL.
 static char *attempt(void *arg, int extra)
 {
     chud_job *job = arg;
     chud_plan pl;
-    const int no_plan = chud_plan_make(job->o->digits, CHUD_GUARD_DIGITS + 20 * extra, &pl);
+    const int64_t guard = CHUD_GUARD_DIGITS + GUARD_STEP * (int64_t)extra;
+    const int no_plan = chud_plan_make(job->o->digits, guard, &pl);
     if (par_fail(no_plan != 0, "pi chudnovsky: out of memory for the block plan")) {
         if (!no_plan)
             chud_plan_free(&pl);
